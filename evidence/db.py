@@ -1,0 +1,98 @@
+"""Engines, sessions and the schema's version.
+
+A database that does not exist yet is created at the latest schema on first use; one made by an
+older evidence must be migrated with `evidence db upgrade` (`upgrade_database`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from evidence.errors import SchemaOutOfDateError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves them off by default
+    cursor.execute("PRAGMA busy_timeout=30000")  # two ingests at once wait, not fail
+    cursor.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that commits on success and rolls back on any error."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Return an Alembic config that migrates through this engine."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str | None:
+    """Return the latest revision the migrations know."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Migrate the database to the latest schema."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def prepare_database(engine: Engine) -> None:
+    """Create an empty database at the latest schema; refuse one at an older schema."""
+    current = current_revision(engine)
+    if current is None:
+        if inspect(engine).get_table_names():
+            raise SchemaOutOfDateError(
+                f"{engine.url.render_as_string()}: has tables but no schema version; "
+                "it was not made by evidence"
+            )
+        upgrade_database(engine)
+        return
+    head = head_revision(engine)
+    if current != head:
+        raise SchemaOutOfDateError(
+            f"database schema is at revision {current}, this evidence needs {head}: "
+            "run `evidence db upgrade`"
+        )

@@ -1,0 +1,203 @@
+"""Text cleaning, identifiers and author names for `evidence.ingest.citation`.
+
+Pure helpers over strings. Each pattern names the written form it reads; a form it does not
+know is left alone rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every dash PDF extraction and typesetting produce, for page ranges written "1731–1740".
+DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# A letter that is not ASCII lower case: starts a surname ("Côtes", "Ødegaard", "O'Shea").
+UPPER = r"[^\W\d_a-z]"
+PARTICLES = frozenset(
+    "van von der den de del della da das dos du di la le ter ten op zu y bin al el".split()
+)
+_PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))
+_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd"})
+# Collective authors ("National Cancer Intelligence Network", "WHO") by the words they use.
+_ORG_WORDS = re.compile(
+    r"\b(?:Network|Society|Organi[sz]ation|Group|Association|Institute|Office|Committee|Council"
+    r"|College|Agency|Department|Ministry|Cent(?:re|er)|Initiative|Consortium|Foundation"
+    r"|Collaborat\w*|Federation|Union|Commission|Board|Services?|Investigators|Panel|Authority"
+    r"|Administration|Programme|Program|Trust|Registr(?:y|ies)|Academy|Alliance|Bureau"
+    r"|Task Force|Working Party|University|Hospital|Statistics)\b"
+)
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+# "1. ", "[12]", "(3)", "4)", and "32-" when a Vancouver name follows ("32-Sharma D, ...").
+_LABEL = re.compile(
+    r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|(?<!\d)\d{1,3}\s*[.)](?!\d)"
+    r"|\d{1,3}-(?=[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s[A-Z]{1,3}\b))\s*"
+)
+_DOI = re.compile(
+    r"(?:\bdoi\s*[:.]?\s*|https?://(?:dx\.)?doi\.org/|\bdoi\.org/)?(10\.\d{4,9}/[^\s\"<>]+)",
+    re.IGNORECASE,
+)
+# "doi:10.1097/ SHK.0000000000000473": a line break after the slash, only trusted after "doi".
+_DOI_SPLIT = re.compile(r"\bdoi\s*[:.]?\s*(10\.\d{4,9}/)\s+([^\s\"<>]+)", re.IGNORECASE)
+_PMID = re.compile(r"\b(?:PubMed\s+)?PMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID = re.compile(r"\b(?:PubMedCentral\s+)?PMC(?:ID)?\s*:?\s*(?:PMC)*\s*(\d{3,9})\b")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_NOISE = re.compile(
+    r"\[(?:PubMed|Google Scholar|CrossRef|Cross Ref|PMC free article|Ref list|Europe PMC)\]"
+    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|cited)\b[^.\[\]]*"
+    r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]",
+    re.IGNORECASE,
+)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+# UTF-8 read as Latin-1 / cp1252 ("NeuschÃ¤fer", "Î±"): undone when it round-trips cleanly.
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00ce][\u0080-\u00bf\u0152-\u2122]|\u00e2\u20ac")
+
+
+def _undo_mojibake(text: str) -> str:
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+def normalise_text(text: str) -> str:
+    """Fold mojibake, full-width forms, quotes and invisible characters; keep dashes."""
+    folded = unicodedata.normalize("NFKC", _undo_mojibake(text)).translate(_QUOTES)
+    return _INVISIBLE.sub("", folded)
+
+
+def strip_label(text: str) -> str:
+    """Drop a reference-list label ("1. ", "[12]", "3)") from the start."""
+    return _LABEL.sub("", text, count=1)
+
+
+def clean_text(text: str) -> str:
+    """Remove stray underscores and collapse whitespace (PDF-extraction noise)."""
+    return " ".join(text.replace("_", " ").split())
+
+
+def _trim_doi(doi: str) -> str:
+    doi = doi.rstrip(".,;:'\"")
+    for open_, close in ("()", "[]"):
+        while doi.endswith(close) and doi.count(close) > doi.count(open_):
+            doi = doi[:-1].rstrip(".,;:")
+    return doi
+
+
+def extract_identifiers(text: str) -> tuple[str, str | None, str | None, str | None]:
+    """Take DOI, PMID and PMCID out of the text; return the rest and the three ids."""
+    doi: str | None = None
+    split = _DOI_SPLIT.search(text)
+    whole = _DOI.search(text)
+    if split and (whole is None or whole.start() > split.start()):
+        doi = _trim_doi(split.group(1) + split.group(2))
+        text = text[: split.start()] + " " + text[split.end() :]
+    elif whole:
+        doi = _trim_doi(whole.group(1))
+        text = text[: whole.start()] + " " + text[whole.end() :]
+    pmid_match = _PMID.search(text)
+    pmid = pmid_match.group(1) if pmid_match else None
+    pmcid_match = _PMCID.search(text)
+    pmcid = f"PMC{pmcid_match.group(1)}" if pmcid_match else None
+    for pattern in (_PMID, _PMCID, _URL, _NOISE):
+        text = pattern.sub(" ", text)
+    return text, doi, pmid, pmcid
+
+
+# --- author names -------------------------------------------------------------------------
+
+_SURNAME = rf"(?:{UPPER}[\w'\-]*|(?:{_PARTICLE})(?=\s)|ff[a-z][\w\-]*|d'{UPPER}[\w\-]*)"
+_INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
+_SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
+_VANCOUVER_NAME = (
+    rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?(?:\s+{_SUFFIX})?"
+    rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,2}},\s*[A-Z]\.(?:\s?-?[A-Z]\.){{0,3}})(?![\w'])"
+)
+# "Parkin DM, Boyd L, Walker LC." / "Nishimoto N and Kishimoto T." / "Dayer JM, Choy, E."
+VANCOUVER_AUTHORS = re.compile(
+    rf"^{_VANCOUVER_NAME}(?:\s*,\s*{_VANCOUVER_NAME})*"
+    rf"(?:\s*,?\s*(?:and|&)\s+{_VANCOUVER_NAME})?"
+    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$))"
+)
+# After "David A." a surname and a comma mean a forward name ("David A. Walsh, ..."), not an end.
+FORWARD_CONTINUES = re.compile(
+    r"\s*[A-Z][\w'\-]+\s*(?:,\s*[A-Z][a-z]*\.?\s|(?:and|&)\s+[A-Z][a-z]*\.?\s+[A-Z]|et\.?\s+al\b)"
+)
+_GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.)*|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_FORWARD_NAME = rf"{_GIVEN}(?:\s+{_GIVEN}){{0,3}}\s+(?:(?:{_PARTICLE})\s+)?{UPPER}[\w'\-]+"
+# "I.S. Camilla Svensson." / "David A. Walsh, Daniel F. McWilliams,"
+FORWARD_AUTHORS = re.compile(
+    rf"^{_FORWARD_NAME}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_FORWARD_NAME})*"
+    r"\s*[.,](?=\s|$)"
+)
+DOTTED_INITIAL = re.compile(r"\b[A-Z]\.")
+ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?\s*[.,:;]?", re.IGNORECASE)
+_INITIALS_TOKEN = re.compile(r"[A-Z]{1,4}|(?:[A-Z]\.?-?){1,4}\.?|[A-Z](?:-[A-Z]){1,2}")
+
+
+def is_collective(text: str) -> bool:
+    """Say whether an author-position phrase names an organisation ("WHO", "... Network")."""
+    return bool(_ORG_WORDS.search(text) or _ACRONYM.fullmatch(text.strip(" .")))
+
+
+def _is_initials(token: str) -> bool:
+    return bool(_INITIALS_TOKEN.fullmatch(token)) and any(c.isupper() for c in token)
+
+
+def _initials_of(tokens: list[str]) -> str:
+    letters: list[str] = []
+    for token in tokens:
+        if _is_initials(token):
+            letters.extend(c for c in token if c.isupper())
+        else:
+            letters.extend(part[0].upper() for part in token.split("-") if part)
+    return "".join(letters)
+
+
+def split_name(chunk: str) -> tuple[str, str] | None:
+    """Split one written name into (surname, initials), in either order of writing."""
+    tokens = [t for t in chunk.split() if t not in _SUFFIXES]
+    if not tokens:
+        return None
+    if len(tokens) >= 2 and _is_initials(tokens[-1]):
+        given: list[str] = []
+        while len(tokens) >= 2 and _is_initials(tokens[-1]):
+            given.insert(0, tokens.pop())
+        return " ".join(tokens).strip(".,"), _initials_of(given)
+    if len(tokens) == 1:
+        return tokens[0].strip(".,"), ""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1].lower() in PARTICLES:
+        start -= 1
+    return " ".join(tokens[start:]).strip(".,"), _initials_of(tokens[:start])
+
+
+def _is_collective_chunk(chunk: str) -> bool:
+    tokens = chunk.split()
+    return is_collective(chunk) and not (len(tokens) >= 2 and _is_initials(tokens[-1]))
+
+
+def split_authors(region: str) -> list[tuple[str, str]]:
+    """Read a written author list into (surname, initials) pairs, in order."""
+    chunks: list[str] = []
+    for part in re.split(r"\s*[,;]\s*", region.strip(" .,;:")):
+        if _is_collective_chunk(part):
+            chunks.append(part)  # "Merseyside and Cheshire Cancer Network": one author
+        else:
+            chunks.extend(re.split(r"\s+(?:and|&)\s+|\s*&\s*", part))
+    merged: list[str] = []
+    for chunk in (c.strip() for c in chunks if c.strip(" .")):
+        lone_initials = all(_is_initials(t) for t in chunk.split())
+        if merged and lone_initials and len(merged[-1].split()) == 1:
+            merged[-1] = f"{merged[-1]} {chunk}"  # "Choy, E.": surname, comma, initials
+        else:
+            merged.append(chunk)
+    names = [(c.strip(" ."), "") if _is_collective_chunk(c) else split_name(c) for c in merged]
+    return [name for name in names if name and name[0]]

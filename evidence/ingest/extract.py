@@ -1,0 +1,16 @@
+"""Choose how to read a document's pages: as a manuscript or as a slide deck."""
+
+from __future__ import annotations
+
+from evidence.ingest.manuscript import extract_manuscript, is_manuscript
+from evidence.ingest.readers import SourceDocument
+from evidence.ingest.slides import extract_slides
+from evidence.ingest.structure import ExtractedDocument
+
+
+def extract_document(source: SourceDocument) -> ExtractedDocument:
+    """Extract claims, references and links from a document read from a file."""
+    texts = [page.text for page in source.pages]
+    if is_manuscript(texts):
+        return extract_manuscript(texts)
+    return extract_slides(texts)

@@ -1,0 +1,153 @@
+"""Claims of a manuscript: body sentences with numbered markers (`[1]`, `[2, 3]`, `[1]-[9]`,
+superscripts) resolved against the numbered reference list at the end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from evidence.ingest.citation import parse_citation
+from evidence.ingest.language import content_size
+from evidence.ingest.markers import find_bracket_markers, remove_markers
+from evidence.ingest.reference_lines import NUMBERED, looks_like_reference
+from evidence.ingest.structure import (
+    ExtractedClaim,
+    ExtractedDocument,
+    ExtractedMarker,
+    ExtractedPage,
+    ExtractedReference,
+)
+
+REFERENCES_HEADING = re.compile(
+    r"^\s*(?:#+\s*|\d+\.?\s+)?(?:references?(?: list| cited)?|bibliography|literature cited"
+    r"|works cited|参考文献)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+# Periods that do not end a sentence: "et al.", "Fig.", "e.g.", "M. tuberculosis".
+ABBREVIATION = re.compile(
+    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|cf|resp)"
+    r"|\b[A-Z]|\d)\.$",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"“‘])|(?<=[。！？])")
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Line:
+    page: int
+    text: str
+
+
+def find_reference_heading(lines: Sequence[str]) -> int | None:
+    """Return the index of the last "References" heading followed by numbered references."""
+    for index in range(len(lines) - 1, -1, -1):
+        if REFERENCES_HEADING.match(lines[index]):
+            following = [line for line in lines[index + 1 : index + 12] if line.strip()]
+            numbered = [line for line in following if NUMBERED.match(line.strip())]
+            if len(numbered) >= min(2, len(following)) and numbered:
+                return index
+    return None
+
+
+def is_manuscript(page_texts: Sequence[str]) -> bool:
+    """Tell whether a document ends in a numbered reference list under a heading."""
+    lines = [line for text in page_texts for line in text.split("\n")]
+    return find_reference_heading(lines) is not None
+
+
+def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument:
+    """Extract the sentences and the reference list of a manuscript."""
+    lines = [_Line(n, line) for n, text in enumerate(page_texts, 1) for line in text.split("\n")]
+    heading = find_reference_heading([line.text for line in lines])
+    if heading is None:
+        raise ValueError("not a manuscript: no numbered reference list under a heading")
+    references = _reference_list(lines[heading + 1 :])
+    by_label = {r.label: r.index for r in references if r.label}
+    claims = [
+        _sentence_claim(page, sentence, by_label)
+        for page, paragraph in _paragraphs(lines[:heading])
+        for sentence in split_sentences(paragraph)
+        if content_size(sentence) >= MIN_WORDS
+    ]
+    pages = [ExtractedPage(n, None, None) for n in range(1, len(page_texts) + 1)]
+    return ExtractedDocument("manuscript", pages, claims, references)
+
+
+def _reference_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
+    entries: list[tuple[int, str | None, list[str]]] = []
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        numbered = NUMBERED.match(text)
+        if numbered:
+            label = numbered.group("bracket") or numbered.group("plain")
+            entries.append((line.page, label, [text]))
+        elif entries:
+            entries[-1][2].append(text)
+    references = []
+    for page, label, parts in entries:
+        as_written = " ".join(parts)
+        body = NUMBERED.sub(lambda m: m.group("body"), as_written, count=1)
+        references.append(
+            ExtractedReference(len(references), page, label, as_written, parse_citation(body))
+        )
+    return references
+
+
+def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
+    """Group body lines into paragraphs; headings and short title lines are left out."""
+    paragraphs: list[tuple[int, str]] = []
+    current: list[_Line] = []
+    for line in [*lines, _Line(0, "")]:
+        if line.text.strip():
+            current.append(line)
+            continue
+        if current:
+            text = " ".join(part.text.strip() for part in current)
+            if not _is_heading(text):
+                paragraphs.append((current[0].page, text))
+            current = []
+    return paragraphs
+
+
+def _is_heading(text: str) -> bool:
+    if text.startswith("#"):
+        return True
+    words = text.split()
+    return len(words) <= 8 and text[-1:] not in ".!?。" and not find_bracket_markers(text)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping "et al." and "M. tuberculosis" whole."""
+    sentences: list[str] = []
+    start = 0
+    for match in SENTENCE_END.finditer(paragraph):
+        candidate = paragraph[start : match.start()].strip()
+        if not candidate or ABBREVIATION.search(candidate.split()[-1] if candidate.split() else ""):
+            continue
+        sentences.append(candidate)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> ExtractedClaim:
+    markers = find_bracket_markers(sentence)
+    extracted = [
+        ExtractedMarker(m.start, label, by_label.get(label)) for m in markers for label in m.labels
+    ]
+    cites = {m.reference: "marker" for m in extracted if m.reference is not None}
+    return ExtractedClaim(
+        page, "sentence", sentence, remove_markers(sentence, markers), extracted, cites
+    )
+
+
+def references_look_real(references: Sequence[ExtractedReference]) -> bool:
+    """Tell whether most entries of a reference list read as references."""
+    real = sum(1 for r in references if looks_like_reference(r.as_written, numbered=True))
+    return real * 2 >= len(references)

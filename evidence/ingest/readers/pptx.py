@@ -1,0 +1,164 @@
+"""Read PowerPoint (.pptx): one page per slide, with python-pptx.
+
+A slide's page is the title, then every other shape top-to-bottom and left-to-right (groups
+and tables included), then the footer, then the speaker notes; blocks are separated by a blank
+line. Date and slide-number placeholders are left out: they carry no claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+from typing import Any
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.shapes.base import BaseShape
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.shapes.group import GroupShape
+from pptx.slide import Slide
+from pptx.table import Table
+from pptx.text.text import _Paragraph
+
+from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+
+_TITLES = frozenset(
+    {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
+)
+_LEFT_OUT = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER})
+_BULLET_GLYPHS = ("•", "●", "▪", "■", "◦", "·")
+_BULLET_ON = ("buChar", "buAutoNum", "buBlip")
+
+
+def read_pptx(data: bytes) -> ExtractedText:
+    """Extract each slide's text (title, shapes, footer, notes) and the core-properties title."""
+    try:
+        presentation = Presentation(BytesIO(data))
+        pages = [_slide_text(slide) for slide in presentation.slides]
+        title = presentation.core_properties.title
+    except Exception as exc:  # python-pptx raises zip, XML, key and value errors on damaged files
+        raise ReadProblem(f"corrupt or not a .pptx file ({describe_exception(exc)})") from exc
+    if not any(page.strip() for page in pages):
+        raise ReadProblem("presentation has no text (its slides may be images only)")
+    return ExtractedText(pages=pages, title=title)
+
+
+def _slide_text(slide: Slide) -> str:
+    """Return one slide's text blocks joined by blank lines."""
+    titles: list[BaseShape] = []
+    footers: list[BaseShape] = []
+    others: list[BaseShape] = []
+    for shape in slide.shapes:
+        kind = _placeholder_type(shape)
+        if kind in _TITLES:
+            titles.append(shape)
+        elif kind == PP_PLACEHOLDER.FOOTER:
+            footers.append(shape)
+        elif kind not in _LEFT_OUT:
+            others.append(shape)
+    blocks = [_plain_lines(shape) for shape in titles]
+    blocks += [block for shape in _reading_order(others) for block in _shape_blocks(shape, slide)]
+    blocks += [_plain_lines(shape) for shape in footers]
+    blocks.append(_notes_text(slide))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _placeholder_type(shape: BaseShape) -> PP_PLACEHOLDER | None:
+    """Return a placeholder's type, or None for an ordinary shape."""
+    return shape.placeholder_format.type if shape.is_placeholder else None
+
+
+def _reading_order(shapes: Iterable[BaseShape]) -> list[BaseShape]:
+    """Sort shapes top-to-bottom, then left-to-right."""
+    return sorted(shapes, key=lambda shape: (shape.top or 0, shape.left or 0))
+
+
+def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
+    """Return the text blocks of one shape; a group gives one block per member."""
+    if isinstance(shape, GroupShape):
+        members = _reading_order(shape.shapes)
+        return [block for member in members for block in _shape_blocks(member, slide)]
+    if isinstance(shape, GraphicFrame) and shape.has_table:
+        return [_table_text(shape.table)]
+    if not shape.has_text_frame:
+        return []
+    lines = []
+    for paragraph in shape.text_frame.paragraphs:  # type: ignore[attr-defined]
+        text = paragraph.text.strip("\v\n")
+        if not text.strip():
+            continue
+        if _is_bullet(paragraph, shape, slide) and not text.lstrip().startswith(_BULLET_GLYPHS):
+            text = "• " + text
+        lines.append(text)
+    return ["\n".join(lines)]
+
+
+def _plain_lines(shape: BaseShape) -> str:
+    """Return a text shape's non-empty paragraphs as lines, without bullets."""
+    if not shape.has_text_frame:
+        return ""
+    paragraphs = shape.text_frame.paragraphs  # type: ignore[attr-defined]
+    return "\n".join(p.text for p in paragraphs if p.text.strip())
+
+
+def _table_text(table: Table) -> str:
+    """Return a table as one line per row, its non-empty cells joined by " | "."""
+    rows = []
+    for row in table.rows:
+        cells = [" ".join(cell.text.split()) for cell in row.cells if not cell.is_spanned]
+        line = " | ".join(cell for cell in cells if cell)
+        if line:
+            rows.append(line)
+    return "\n".join(rows)
+
+
+def _notes_text(slide: Slide) -> str:
+    """Return the speaker notes of a slide, or an empty string."""
+    if not slide.has_notes_slide:
+        return ""
+    frame = slide.notes_slide.notes_text_frame
+    if frame is None:
+        return ""
+    return "\n".join(p.text for p in frame.paragraphs if p.text.strip())
+
+
+def _is_bullet(paragraph: _Paragraph, shape: BaseShape, slide: Slide) -> bool:
+    """Resolve whether a paragraph shows a bullet, following PowerPoint's inheritance.
+
+    The first bullet setting found wins, in this order (ECMA-376 §19.3.1 and §21.1.2.4):
+    the paragraph, the shape's list style, the layout placeholder, the master placeholder,
+    then the master's body style. Ordinary shapes inherit nothing that carries bullets.
+    """
+    level = f"a:lvl{paragraph.level + 1}pPr"
+    sources: list[Any] = list(paragraph._p.xpath("./a:pPr"))
+    sources += shape._element.xpath(f"./p:txBody/a:lstStyle/{level}")
+    if shape.is_placeholder:
+        sources += _inherited_levels(shape, slide, level)
+    for properties in sources:
+        for child in properties.iterchildren():
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "buNone":
+                return False
+            if name in _BULLET_ON:
+                return True
+    return False
+
+
+def _inherited_levels(shape: BaseShape, slide: Slide, level: str) -> list[Any]:
+    """Return the level's paragraph properties a slide placeholder inherits, nearest first."""
+    layout = slide.slide_layout
+    master = layout.slide_master
+    kind = shape.placeholder_format.type
+    master_kind = kind if kind in _LEFT_OUT | {PP_PLACEHOLDER.FOOTER} else PP_PLACEHOLDER.BODY
+    if kind in _TITLES:
+        master_kind = PP_PLACEHOLDER.TITLE
+    found: list[Any] = []
+    for placeholder in (
+        layout.placeholders.get(idx=shape.placeholder_format.idx),
+        master.placeholders.get(master_kind),
+    ):
+        if placeholder is not None:
+            found += placeholder._element.xpath(f"./p:txBody/a:lstStyle/{level}")
+    style = "titleStyle" if kind in _TITLES else "bodyStyle"
+    found += master._element.xpath(f"./p:txStyles/p:{style}/{level}")
+    return found

@@ -1,0 +1,59 @@
+"""Tell reference lines ("1. Garbers C, et al. Nat Rev Drug Discov, 2018.") from other text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evidence.ingest.language import count_cjk
+
+NUMBERED = re.compile(r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<plain>\d{1,3})\s*[.、)）])\s*(?P<body>.+)$")
+YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+ET_AL = re.compile(r"\bet\s*al\b|等\s*[.,]", re.IGNORECASE)
+VOLUME_PAGES = re.compile(r"\d+\s*(?:\([^)]{0,20}\))?\s*[:;：_]\s*[eES]?\d+")
+# "Tamura T, ...", "Sukoff Rizzo SJ, ...", "T. Robak ...", "Jean-Michel Dayer ...".
+NAME_START = re.compile(
+    r"^(?:[A-Z][A-Za-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?\s+[A-Z]{1,3}\b"
+    r"|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z]"
+    r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.\s*)*[A-Z][a-z]+)"
+)
+GB_T_7714 = re.compile(r"\[[JMCD]\]")  # Chinese references mark the kind: [J] journal, [M] book
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A line that is a reference: its label (None when unnumbered) and its text."""
+
+    label: str | None
+    body: str
+
+
+def match_reference_line(line: str) -> ReferenceLine | None:
+    """Return the reference on this line, or None when it is not a reference."""
+    stripped = line.strip()
+    numbered = NUMBERED.match(stripped)
+    if numbered:
+        body = numbered.group("body").strip()
+        if looks_like_reference(body, numbered=True):
+            return ReferenceLine(numbered.group("bracket") or numbered.group("plain"), body)
+        return None
+    if looks_like_reference(stripped, numbered=False):
+        return ReferenceLine(None, stripped)
+    return None
+
+
+def looks_like_reference(text: str, *, numbered: bool) -> bool:
+    """Tell whether a text reads as a bibliographic reference.
+
+    A numbered line needs a year and either "et al." or a volume:page group or a name first;
+    an unnumbered one needs a name first, a year and one of the others.
+    """
+    if not YEAR.search(text) or len(text) < 15:
+        return False
+    if count_cjk(text) and not (GB_T_7714.search(text) or ET_AL.search(text)):
+        return False
+    signals = [bool(ET_AL.search(text)), bool(VOLUME_PAGES.search(text))]
+    name_first = bool(NAME_START.match(text))
+    if numbered:
+        return any(signals) or name_first
+    return name_first and any(signals)

@@ -1,0 +1,153 @@
+"""Every table of evidence. Created only through Alembic migrations (`migrations/`).
+
+No `from __future__ import annotations` here: SQLModel relationships break under it.
+"""
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so migrations can name what they alter on both backends.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Document(SQLModel, table=True):
+    """One ingested file. The same content is stored once (`content_hash` is unique)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64, unique=True)
+    format: str = Field(max_length=16)
+    kind: str = Field(max_length=16)  # "slides" or "manuscript"
+    title: str | None = None
+    source_name: str
+    ingested_at: datetime = Field(default_factory=utc_now)
+
+
+class Page(SQLModel, table=True):
+    """A slide or page of a document."""
+
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    number: int
+    heading: str | None = None
+    topic: str | None = None
+
+
+class Paper(SQLModel, table=True):
+    """A PubMed record, to which one or more citations resolve."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pmid: str | None = Field(default=None, max_length=16, unique=True)
+    doi: str | None = Field(default=None, index=True)
+    pmcid: str | None = Field(default=None, max_length=16)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    journal: str | None = None
+    iso_abbrev: str | None = None
+    year: int | None = None
+    month: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    abstract: str | None = Field(default=None, sa_column=Column(Text))
+    mesh: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    publication_types: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    comments_corrections: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    raw_xml: str | None = Field(default=None, sa_column=Column(Text))
+    fetched_at: datetime | None = None
+
+
+class Claim(SQLModel, table=True):
+    """A statement of a document, with where it stands."""
+
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    page_id: int = Field(foreign_key="page.id", index=True, ondelete="CASCADE")
+    position: int  # order of the claim in its document, from 1
+    kind: str = Field(max_length=16)  # "headline", "bullet", "label", "sentence"
+    text: str = Field(sa_column=Column(Text, nullable=False))  # markers taken out
+    as_written: str = Field(sa_column=Column(Text, nullable=False))  # markers left in
+    language: str = Field(max_length=8)
+    topic: str | None = None
+
+
+class Citation(SQLModel, table=True):
+    """A reference exactly as written on a page, with the fields parsed from it."""
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "position"),
+        Index("ix_citation_work_key", "work_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    page_id: int = Field(foreign_key="page.id", index=True, ondelete="CASCADE")
+    position: int  # order of the reference in its document, from 1
+    label: str | None = Field(default=None, max_length=16)  # "1" in "1. Garbers C ..."
+    as_written: str = Field(sa_column=Column(Text, nullable=False))
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    et_al: bool = False
+    first_author: str | None = None
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    journal: str | None = None
+    year: int | None = None
+    month: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    supplement: str | None = None
+    pages: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    article_number: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    work_key: str  # the same for every citation of one work, however written
+    paper_id: int | None = Field(default=None, foreign_key="paper.id", index=True)
+
+
+class ClaimCitation(SQLModel, table=True):
+    """A claim cites a reference; `method` says how the link was made."""
+
+    __tablename__ = "claim_citation"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    citation_id: int = Field(foreign_key="citation.id", primary_key=True, ondelete="CASCADE")
+    method: str = Field(max_length=24)  # "marker", "sole_reference", "reference_list"
+
+
+class Marker(SQLModel, table=True):
+    """A citation marker as found in a claim; `citation_id` is None when it is dangling."""
+
+    __table_args__ = (UniqueConstraint("claim_id", "position", "label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
+    position: int  # character offset of the marker in the claim's `as_written`
+    label: str = Field(max_length=16)
+    citation_id: int | None = Field(
+        default=None, foreign_key="citation.id", index=True, ondelete="CASCADE"
+    )
