@@ -10,7 +10,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -34,12 +33,17 @@ err_console = Console(stderr=True)
 class EvidenceGroup(TyperGroup):
     """A command group that turns EvidenceError into one line on stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EvidenceError as error:
-            err_console.print(f"error: {error.message}", markup=False, highlight=False)
+            print_error(error)
             raise typer.Exit(error.exit_code) from error
+
+
+def print_error(error: EvidenceError) -> None:
+    """Print an error as one line on stderr."""
+    err_console.print(f"error: {error.message}", markup=False, highlight=False, soft_wrap=True)
 
 
 class OutputFormat(str, Enum):
@@ -81,10 +85,10 @@ def ingest(
         try:
             report = ingest_file(engine, path)
         except EvidenceError as error:
-            err_console.print(f"error: {error.message}", markup=False, highlight=False)
+            print_error(error)
             failures += 1
             continue
-        console.print(describe_report(report), highlight=False)
+        console.print(describe_report(report), highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(2)
 
@@ -152,7 +156,7 @@ def demo() -> None:
     """Run the main job on the bundled example deck: ingest it and show its claims."""
     engine = open_engine()
     report = ingest_file(engine, EXAMPLE_DECK)
-    console.print(describe_report(report), highlight=False)
+    console.print(describe_report(report), highlight=False, soft_wrap=True)
     with Session(engine) as session:
         rows = list_claims(session, document_id=report.document_id)
     table = Table("page", "topic", "claim", "cites", title="Claims of the example deck")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evidence.ingest.citation_patterns import (
     DASH,
@@ -63,6 +63,7 @@ class _Source:
     """The year-anchored source block and where it starts in the text."""
 
     start: int
+    end: int
     score: int
     year: int
     month: str | None = None
@@ -82,26 +83,46 @@ _DATE_TAIL = re.compile(
     rf"\s*,?\s+(?P<month>{_MONTH}(?:\s?[-/{DASH}]\s?{_MONTH})?)"
     rf"(?:\s+\d{{1,2}}(?:\s?{_D}\s?\d{{1,2}})?)?(?![\w])"
 )
+_DATE_BEFORE = re.compile(r"(?:1[5-9]|20)\d{2}[^;\d]{0,12};\s*$")
 _YEAR_ONLY_END = re.compile(r"\s*(?:[.,;)\]]|$)")
 _SEP = re.compile(r"\s*(?P<sep>[;:,])\s*")
-_PAGE = r"[A-Za-z]{0,3}\d{1,7}[A-Za-z]?"
+_PAGE = r"[A-Za-z]{0,3}\d{1,9}[A-Za-z]?"
 _RANGE = rf"{_PAGE}\s?{_D}\s?{_PAGE}"
-_PAGES_ONLY = re.compile(rf"(?P<pages>{_RANGE})(?![\w(])")
-_VOLUME = re.compile(rf"(?P<volume>\d{{1,5}}[A-Za-z]?)(?!\w|\s?{_D}\s?\d)")
+_PAGES_ONLY = re.compile(rf"(?P<pages>{_RANGE})(?![\w(]|\s?:)")
+# A volume, or a volume range before a colon ("84-86: 447-453"); not a repeated date ("2018 Nov").
+_VOLUME = re.compile(
+    rf"(?P<volume>\d{{1,5}}[A-Za-z]?(?:{_D}\d{{1,5}}(?=\s?:))?)(?!\w|\s?{_D}\s?\d|\s+{_MONTH})"
+)
 _SUPPLEMENT = re.compile(
     r"\s*(?P<supplement>(?:Suppl(?:ement)?|Supp)\.?(?:\s?[A-Z]?\d{1,3}\b|\s[A-Z]\b)?)",
     re.IGNORECASE,
 )
 _ISSUE = re.compile(r"\s*\((?P<issue>[^()]{1,30})\)")
 _PAGES = re.compile(
-    rf"(?:\s*[:,]\s*(?:pp?\.?\s*|pages?\s+)?|\s+(?={_RANGE}))(?P<pages>{_RANGE}|{_PAGE})(?![\w])"
+    rf"(?:\s*[:,]{{1,2}}\s*(?:pp?\.?\s*|pages?\s+|Article(?:\s+(?:ID|No\.?))?\s+)?"
+    rf"|\s*;\s*(?={_RANGE})|\s+(?={_RANGE}))(?P<pages>{_RANGE}|{_PAGE})(?![\w])"
+)
+_TRAILING_SOURCE = re.compile(
+    rf"(?<=[\w.)])[,.]?\s+(?P<volume>\d{{1,5}})\s*(?:\((?P<issue>[^()]{{1,30}})\))?"
+    rf"\s*[:,]\s*(?:pp?\.?\s*)?(?P<pages>{_RANGE}|{_PAGE})(?![\w])"
 )
 _ARTICLE_NUMBER = re.compile(r"e\d+|\d{6,}")
 _PAGE_PARTS = re.compile(rf"([A-Za-z]*)(\d+)([A-Za-z]?)\s?{_D}\s?([A-Za-z]*)(\d+)([A-Za-z]?)")
-_SENTENCE_END = re.compile(r"[.?!][\"']?\s+")
+# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy'.
+_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
 # A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
 _ABBREVIATION = re.compile(r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\.")
 _PROSE_END = re.compile(r"[a-z]{3,}[.?!]\s")
+_FIRST_SENTENCE = re.compile(r"([^.:;\d]{2,120}?)[.:]{1,2}\s+(?=\S)")
+# A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007".
+_MONTH_BEFORE = re.compile(rf"(?:[,•.]\s*|^)(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$")
+# Words that mark a title, not a journal, when a title runs into the journal without a stop.
+_FUNCTION_WORDS = frozenset(
+    "with from into over under between among after before during without their through "
+    "and the for von und der des les".split()
+)
+_JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
+_JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
 
 
 def _read_source(text: str, year: re.Match[str]) -> _Source | None:
@@ -114,10 +135,10 @@ def _read_source(text: str, year: re.Match[str]) -> _Source | None:
     sep = _SEP.match(text, pos)
     if sep is None:
         ok = _YEAR_ONLY_END.match(text, pos)
-        return _Source(score=1, month=month, **base) if ok else None
+        return _Source(end=pos, score=1, month=month, **base) if ok else None
     pos = sep.end()
     if sep.group("sep") in ";:" and (only := _PAGES_ONLY.match(text, pos)):
-        return _Source(score=2, month=month, pages=only.group("pages"), **base)
+        return _Source(end=only.end(), score=2, month=month, pages=only.group("pages"), **base)
     volume = issue = supplement = pages = None
     if found := _VOLUME.match(text, pos):
         volume, pos = found.group("volume"), found.end()
@@ -128,9 +149,10 @@ def _read_source(text: str, year: re.Match[str]) -> _Source | None:
         if supplement is None and (supp := _SUPPLEMENT.search(issue)):
             supplement = supp.group("supplement")
     if (volume or issue) and (found_pages := _PAGES.match(text, pos)):
-        pages = found_pages.group("pages")
+        pages, pos = found_pages.group("pages"), found_pages.end()
     score = 1 + sum(x is not None for x in (volume, issue, pages))
     return _Source(
+        end=pos,
         score=score, month=month, volume=volume, issue=issue, supplement=supplement,
         pages=pages, **base,
     )
@@ -140,10 +162,24 @@ def _find_source(text: str) -> _Source | None:
     """Pick the year whose source block reads best; the later one on a tie."""
     best: _Source | None = None
     for year in _YEAR.finditer(text):
+        if _DATE_BEFORE.search(text, 0, year.start()):
+            continue  # "2019 Jan 2; 2019 Jan 2": a second (online) date, not the source
         source = _read_source(text, year)
         if source and (best is None or source.score >= best.score):
             best = source
     return best
+
+
+def _read_trailing_source(text: str, source: _Source) -> tuple[_Source, str]:
+    """Read "Journal 17(6):395-412" after a bare "(2018)" (Harvard, APA); return the words before."""
+    if source.score > 1 or not (found := _TRAILING_SOURCE.search(text, source.end)):
+        return source, text[: source.start]
+    parts = {k: found.group(k) for k in ("volume", "issue", "pages")}
+    supplement = _SUPPLEMENT.search(parts["issue"] or "")
+    trailing = replace(
+        source, score=4, supplement=supplement.group("supplement") if supplement else None, **parts
+    )
+    return trailing, text[source.end : found.start()].lstrip(" .,;:)")
 
 
 def _expand_pages(pages: str) -> tuple[str, str | None]:
@@ -169,10 +205,29 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     forward = FORWARD_AUTHORS.match(text)
     if forward and DOTTED_INITIAL.search(forward.group(0)):
         return split_authors(forward.group(0)), False, text[forward.end() :]
-    first, stop, rest = re.split(r"(?<=\S)([.:]\s)", text, maxsplit=1) + ["", ""][:0] or [text, "", ""]
-    if stop and rest and is_collective(first):
-        return [(first.strip(), "")], False, rest
+    collective = _FIRST_SENTENCE.match(text)
+    if collective and is_collective(collective.group(1)):
+        return [(collective.group(1), "")], False, text[collective.end() :]
     return [], False, text
+
+
+def _journal_tail(piece: str) -> int:
+    """Find where a journal starts in a sentence that runs on from the title without a stop."""
+    tokens = [t.group() for t in re.finditer(r"\S+", piece)]
+    words = (t.strip(",:;()") for t in tokens)
+    if not any(re.fullmatch(r"[a-z][a-z\-]{3,}", w) and w not in _FUNCTION_WORDS for w in words):
+        return 0  # only capitalised and function words: "Therapeutics and Clinical Risk ..."
+    at = len(tokens)
+    while at > 0:
+        word = tokens[at - 1].lstrip(".")
+        joins = at > 1 and word in _JOURNAL_JOINER and _JOURNAL_WORD.fullmatch(tokens[at - 2])
+        if not (_JOURNAL_WORD.fullmatch(word) or joins):
+            break
+        at -= 1
+    if at in (0, len(tokens)):
+        return 0
+    offsets = [m.start() for m in re.finditer(r"\S+", piece)]
+    return offsets[at] + len(tokens[at]) - len(tokens[at].lstrip("."))
 
 
 def _split_title_journal(text: str) -> tuple[str | None, str | None]:
@@ -182,14 +237,24 @@ def _split_title_journal(text: str) -> tuple[str | None, str | None]:
         return None, None
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
     journal_at = len(starts) - 1
+    single_words = " " not in text[starts[-1] :].strip()
     while journal_at > 0:
         piece = text[starts[journal_at - 1] : starts[journal_at]].strip()
-        if not _ABBREVIATION.fullmatch(piece):
+        # "Ann. Rheum. Dis.": short dotted pieces join the journal; a one-word title
+        # ("Vancomycin. Mayo Clin Proc") does not, unless the journal is dotted word by word.
+        short = len(piece) <= 7 or single_words
+        if not (short and _ABBREVIATION.fullmatch(piece)):
             break
+        single_words = single_words and " " not in piece
         journal_at -= 1
-    journal = text[starts[journal_at] :].strip(" .,;:\"'") or None
-    title = text[: starts[journal_at]].strip(" .,;:\"'") or None
-    return title, journal
+    start = starts[journal_at]
+    if journal_at == len(starts) - 1:
+        start += _journal_tail(text[start:])
+    journal = text[start:].strip(" ,;:\"'")
+    if ". " not in journal:
+        journal = journal.rstrip(".")
+    title = text[:start].strip(" .,;:\"'")
+    return title or None, journal or None
 
 
 def parse_citation(text: str) -> ParsedCitation:
@@ -202,7 +267,11 @@ def parse_citation(text: str) -> ParsedCitation:
     if source is None:
         title, journal = (rest.strip(" .\"'") or None), None
     else:
-        title, journal = _split_title_journal(rest[: source.start])
+        source, before = _read_trailing_source(rest, source)
+        if source.month is None and (month := _MONTH_BEFORE.search(before)):
+            source = replace(source, month=month.group("month"))
+            before = before[: month.start()]
+        title, journal = _split_title_journal(before)
     pages = source.pages if source else None
     first_page = last_page = article_number = None
     if pages and _ARTICLE_NUMBER.fullmatch(pages):

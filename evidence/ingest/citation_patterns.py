@@ -21,7 +21,7 @@ _SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd"
 # Collective authors ("National Cancer Intelligence Network", "WHO") by the words they use.
 _ORG_WORDS = re.compile(
     r"\b(?:Network|Society|Organi[sz]ation|Group|Association|Institute|Office|Committee|Council"
-    r"|College|Agency|Department|Ministry|Cent(?:re|er)|Initiative|Consortium|Foundation"
+    r"|College|Agency|Department|Ministry|Cent(?:re|er)s?|Initiative|Consortium|Foundation"
     r"|Collaborat\w*|Federation|Union|Commission|Board|Services?|Investigators|Panel|Authority"
     r"|Administration|Programme|Program|Trust|Registr(?:y|ies)|Academy|Alliance|Bureau"
     r"|Task Force|Working Party|University|Hospital|Statistics)\b"
@@ -124,18 +124,19 @@ _VANCOUVER_NAME = (
 VANCOUVER_AUTHORS = re.compile(
     rf"^{_VANCOUVER_NAME}(?:\s*,\s*{_VANCOUVER_NAME})*"
     rf"(?:\s*,?\s*(?:and|&)\s+{_VANCOUVER_NAME})?"
-    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$))"
-)
-# After "David A." a surname and a comma mean a forward name ("David A. Walsh, ..."), not an end.
-FORWARD_CONTINUES = re.compile(
-    r"\s*[A-Z][\w'\-]+\s*(?:,\s*[A-Z][a-z]*\.?\s|(?:and|&)\s+[A-Z][a-z]*\.?\s+[A-Z]|et\.?\s+al\b)"
+    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\d{4}))"
 )
 _GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.)*|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 _FORWARD_NAME = rf"{_GIVEN}(?:\s+{_GIVEN}){{0,3}}\s+(?:(?:{_PARTICLE})\s+)?{UPPER}[\w'\-]+"
+_FORWARD_JOIN = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 # "I.S. Camilla Svensson." / "David A. Walsh, Daniel F. McWilliams,"
 FORWARD_AUTHORS = re.compile(
-    rf"^{_FORWARD_NAME}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*){_FORWARD_NAME})*"
-    r"\s*[.,](?=\s|$)"
+    rf"^{_FORWARD_NAME}(?:{_FORWARD_JOIN}{_FORWARD_NAME})*\s*[.,](?=\s|$)"
+)
+# After "David A." a surname and another forward name mean the list goes on ("Walsh, Daniel F.
+# McWilliams,"), so "David A." was not a Vancouver author followed by the title.
+FORWARD_CONTINUES = re.compile(
+    rf"\s*{UPPER}[\w'\-]+(?:{_FORWARD_JOIN}{_FORWARD_NAME}\s*[.,]|\s+et\.?\s+al\b)"
 )
 DOTTED_INITIAL = re.compile(r"\b[A-Z]\.")
 ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?\s*[.,:;]?", re.IGNORECASE)

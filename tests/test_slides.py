@@ -1,0 +1,131 @@
+"""Slide decks: units, topics, headings, claims and links, on the seed deck and small decks."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.ingest.readers import read_document
+from evidence.ingest.slides import extract_slides, split_slides
+from evidence.ingest.structure import ExtractedDocument
+from evidence.ingest.units import split_units
+from tests.conftest import SEED_DECK
+
+
+@pytest.fixture(scope="module")
+def seed() -> ExtractedDocument:
+    return extract_slides([page.text for page in read_document(SEED_DECK).pages])
+
+
+def claim_citing(doc: ExtractedDocument, text: str) -> list[str]:
+    """Return the first authors of what the claim with this text cites."""
+    matches = [c for c in doc.claims if c.text == text]
+    assert len(matches) == 1, f"{text!r} found {len(matches)} times"
+    return sorted(doc.references[i].parsed.first_author or "?" for i in matches[0].cites)
+
+
+def test_seed_anaemia_claims_cite_their_own_papers(seed: ExtractedDocument) -> None:
+    assert claim_citing(seed, "RA患者贫血与血浆内IL-6浓度升高有关") == ["Voulgari"]
+    assert claim_citing(seed, "在大鼠模型中输注IL-6可诱导贫血") == ["Jongen-Lavrencic"]
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("骨质疏松是炎症性疾病如类风湿关节炎的常见特征", ["Lipsky"]),  # marker 2
+        ("体外试验同样显示IL-6与人外周血单核细胞培养能介导破骨样细胞的形成", ["Kudo"]),
+        ("疼痛", ["Walsh"]),  # diagram label 疼痛5
+        ("sIL-6R", ["Svensson"]),  # sIL-6R4
+        ("IL-6", ["Dayer"]),  # IL-61
+        ("生成类风湿因子等自身抗体", ["Hennigan"]),  # wrapped label, marker 3
+        ("中性粒细胞", ["Dayer"]),  # 中性粒 / 细胞1 broken over two lines
+        ("关节炎猴类模型研究显示，托珠单抗可保护关节软骨，减少破坏", ["Hashizume"]),
+        ("一项研究纳入66例RA患者以及24例健康人群作对照，评估血清IL-6水平与RA疾病活动度之间的关系", ["Robak"]),
+        ("IL-6可由多种细胞产生", ["Garbers"]),  # the only reference on its slide
+    ],
+)
+def test_seed_claims_link_to_the_right_references(
+    seed: ExtractedDocument, text: str, authors: list[str]
+) -> None:
+    assert claim_citing(seed, text) == authors
+
+
+def test_seed_first_slide_markers_are_kept_as_dangling(seed: ExtractedDocument) -> None:
+    dangling = [(claim.page_number, marker.label) for claim, marker in seed.dangling_markers]
+    assert sorted(dangling) == [(1, "1"), (1, "2"), (1, "3")]
+    named = [c.text for c in seed.claims if c.page_number == 1 and c.markers]
+    assert "正式命名为IL-6" in named
+    assert "日本学者首次报道发现具有可诱导B细胞分化的细胞因子" in named  # joined across a blank
+
+
+def test_seed_every_reference_line_is_a_reference(seed: ExtractedDocument) -> None:
+    deck = SEED_DECK.read_text(encoding="utf-8")
+    written = {r.as_written for r in seed.references}
+    assert len(seed.references) == 37
+    for reference in written:
+        assert reference in deck
+
+
+def test_seed_topics_are_the_section_labels(seed: ExtractedDocument) -> None:
+    topics = [page.topic for page in seed.pages if page.topic]
+    for expected in ["骨破坏", "血液系统 贫血", "中枢神经系统 抑郁", "抑制骨破坏", "全身系统 降低CRP"]:
+        assert expected in topics
+    assert "肝细胞" not in topics and "IL-6" not in topics  # diagram nodes are not topics
+    anaemia = [c for c in seed.claims if c.text == "RA患者贫血与血浆内IL-6浓度升高有关"][0]
+    assert seed.pages[anaemia.page_number - 1].topic == "血液系统 贫血"
+
+
+def test_seed_summary_slide_claims_cite_nothing(seed: ExtractedDocument) -> None:
+    last = seed.pages[-1].number
+    summary = [c for c in seed.claims if c.page_number == last]
+    assert len(summary) == 3
+    assert all(not c.cites and not c.markers for c in summary)
+
+
+def test_slides_run_together_are_split_where_reference_numbering_restarts() -> None:
+    page = "\n".join(
+        [
+            "IL-6信号通路转导由信号转导到调控基因转录",
+            "",
+            "1. Nishimoto N and Kishimoto T. Nat Clin Pract Rheumatol. 2006;2:619–626.",
+            " l IL-6：健康人群平均血清浓度显著低于各期RA患者(P<0.05)",
+            "",
+            "IL-6与RA疾病活动度间存在密切的相关性",
+            "",
+            "1. T. Robak et al., Mediators of Inflammation 1998; 7: 347–353.",
+        ]
+    )
+    slides = split_slides([page])
+    assert len(slides) == 2
+    assert slides[1][0].text.startswith("IL-6：健康人群")
+
+
+def test_units_join_wrapped_lines_but_not_labels() -> None:
+    units = split_units(
+        "• 托珠单抗属于IL-6R抑制\n剂，多项研究数据显示\n托珠单抗可全面改善RA\n\n"
+        "C反应蛋白\n纤维蛋白原\n\n"
+        "IL-6促进铁调素的释放，降低铁的利用率，\n是引起贫血的关键细胞因子\n\n"
+        "l 共同注射可溶性gp130 Fc融合蛋白可阻断IL-\n6引起的制动时间的延长"
+    )
+    assert [u.text for u in units] == [
+        "托珠单抗属于IL-6R抑制剂，多项研究数据显示托珠单抗可全面改善RA",
+        "C反应蛋白",
+        "纤维蛋白原",
+        "IL-6促进铁调素的释放，降低铁的利用率，是引起贫血的关键细胞因子",
+        "共同注射可溶性gp130 Fc融合蛋白可阻断IL-6引起的制动时间的延长",
+    ]
+    assert [u.kind for u in units] == ["bullet", "text", "text", "text", "bullet"]
+
+
+def test_english_deck_with_one_reference_links_every_claim() -> None:
+    doc = extract_slides(
+        [
+            "Tocilizumab reduces CRP in cynomolgus monkeys with arthritis\n\n"
+            "• Monkeys received 30 mg/kg tocilizumab once a week for four weeks\n\n"
+            "Uchiyama Y, et al. Biol Pharm Bull. 2008 Jun;31(6):1159-63.",
+            "Summary\n\n• Tocilizumab improves the signs and symptoms of RA in many studies",
+        ]
+    )
+    first, second = doc.claims[0], doc.claims[-1]
+    assert first.cites == {0: "sole_reference"}
+    assert doc.pages[0].heading == "Tocilizumab reduces CRP in cynomolgus monkeys with arthritis"
+    assert second.page_number == 2 and second.cites == {}
