@@ -99,7 +99,7 @@ def store_document(
         parsed = reference.parsed
         citation = Citation(
             document_id=document.id,
-            page_id=pages[reference.page_number].id,
+            page_id=_id(pages[reference.page_number]),
             position=position,
             label=reference.label,
             as_written=reference.as_written,
@@ -125,11 +125,12 @@ def store_document(
         session.add(citation)
         citations.append(citation)
     session.flush()
+    claims = []
     for position, extracted_claim in enumerate(extracted.claims, start=1):
         page = pages[extracted_claim.page_number]
         claim = Claim(
             document_id=document.id,
-            page_id=page.id,
+            page_id=_id(page),
             position=position,
             kind=extracted_claim.kind,
             text=extracted_claim.text,
@@ -138,17 +139,20 @@ def store_document(
             topic=page.topic,
         )
         session.add(claim)
-        session.flush()
-        assert claim.id is not None
+        claims.append(claim)
+    session.flush()  # one batched INSERT for all claims
+    for claim, extracted_claim in zip(claims, extracted.claims, strict=True):
         for index, method in extracted_claim.cites.items():
-            citation_id = citations[index].id
-            assert citation_id is not None
-            session.add(ClaimCitation(claim_id=claim.id, citation_id=citation_id, method=method))
+            session.add(
+                ClaimCitation(
+                    claim_id=_id(claim), citation_id=_id(citations[index]), method=method
+                )
+            )
         for marker in extracted_claim.markers:
-            target = citations[marker.reference].id if marker.reference is not None else None
+            target = _id(citations[marker.reference]) if marker.reference is not None else None
             session.add(
                 Marker(
-                    claim_id=claim.id,
+                    claim_id=_id(claim),
                     position=marker.position,
                     label=marker.label,
                     citation_id=target,
@@ -156,6 +160,12 @@ def store_document(
             )
     session.flush()
     return document
+
+
+def _id(row: Page | Citation | Claim) -> int:
+    """Return the id of a flushed row."""
+    assert row.id is not None, "flush before reading ids"
+    return row.id
 
 
 def _first_line(source: SourceDocument) -> str | None:
