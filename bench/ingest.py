@@ -21,7 +21,9 @@ from evidence.ingest.pipeline import ingest_file
 from evidence.ingest.readers import read_document
 from evidence.models import Claim, Document, Page
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "evidence" / "data" / "il6-tocilizumab-ra-deck.txt"
+EXAMPLE = (
+    Path(__file__).resolve().parent.parent / "evidence" / "data" / "il6-tocilizumab-ra-deck.txt"
+)
 
 
 def build_deck(slides: int) -> str:
@@ -30,7 +32,7 @@ def build_deck(slides: int) -> str:
     out = []
     for n in range(slides):
         page = seed[n % len(seed)]
-        out.append(re.sub(r"(\d+)例", lambda m: f"{int(m.group(1)) + n}例", page))
+        out.append(re.sub(r"(\d+)例", lambda m, n=n: f"{int(m.group(1)) + n}例", page))
     return "\n\n\n".join(out)
 
 
@@ -56,9 +58,14 @@ def naive_ingest(url: str, path: Path) -> int:
         for position, c in enumerate(extracted.claims, 1):
             session.add(
                 Claim(
-                    document_id=document.id or 0, page_id=pages[c.page_number],
-                    position=position, kind=c.kind, text=c.text, as_written=c.as_written,
-                    language="zh", topic=None,
+                    document_id=document.id or 0,
+                    page_id=pages[c.page_number],
+                    position=position,
+                    kind=c.kind,
+                    text=c.text,
+                    as_written=c.as_written,
+                    language="zh",
+                    topic=None,
                 )  # fmt: skip
             )
             session.commit()

@@ -6,7 +6,7 @@ Errors are translated once, in `EvidenceGroup.invoke`: one line on stderr, the e
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +33,7 @@ err_console = Console(stderr=True)
 class EvidenceGroup(TyperGroup):
     """A command group that turns EvidenceError into one line on stderr and its exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except EvidenceError as error:
@@ -46,7 +46,7 @@ def print_error(error: EvidenceError) -> None:
     err_console.print(f"error: {error.message}", markup=False, highlight=False, soft_wrap=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How a listing is printed."""
 
     table = "table"

@@ -3,7 +3,7 @@
 No `from __future__ import annotations` here: SQLModel relationships break under it.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint
@@ -22,7 +22,7 @@ metadata: MetaData = SQLModel.metadata
 
 def utc_now() -> datetime:
     """Return the current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Document(SQLModel, table=True):

@@ -149,7 +149,9 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
     ).all()
     for marker in marker_rows:
         markers[marker.claim_id].append(
-            MarkerPublic(label=marker.label, position=marker.position, citation_id=marker.citation_id)
+            MarkerPublic(
+                label=marker.label, position=marker.position, citation_id=marker.citation_id
+            )
         )
     return [
         ClaimPublic(
@@ -185,9 +187,7 @@ def document_counts(session: Session, *, document_id: int) -> dict[str, int]:
                 Citation.document_id == document_id
             )
         ),
-        "links": count(
-            select(func.count()).where(col(ClaimCitation.claim_id).in_(claim_ids))
-        ),
+        "links": count(select(func.count()).where(col(ClaimCitation.claim_id).in_(claim_ids))),
         "dangling_markers": count(
             select(func.count()).where(
                 col(Marker.claim_id).in_(claim_ids), col(Marker.citation_id).is_(None)

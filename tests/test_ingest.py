@@ -61,7 +61,10 @@ def test_ingest_gb18030_copy_gives_the_same_claims(engine: Engine, tmp_path: Pat
     assert converted.created and converted.document_id != original.document_id
     with Session(engine) as session:
         texts = [
-            [(c.page, c.text, [x.label for x in c.citations]) for c in list_claims(session, document_id=d)]
+            [
+                (c.page, c.text, [x.label for x in c.citations])
+                for c in list_claims(session, document_id=d)
+            ]
             for d in (original.document_id, converted.document_id)
         ]
     assert texts[0] == texts[1]

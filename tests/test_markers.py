@@ -14,7 +14,13 @@ from evidence.ingest.markers import (
 
 # The seed deck's own vocabulary: IL-6 and RANKL stand alone elsewhere in it.
 VOCABULARY = document_vocabulary(
-    ["IL-6可由多种细胞分泌", "成纤维细胞RANKL产生", "sIL-6R浓度", "血管内皮生长因子(VEGF)从而", "IL-1"]
+    [
+        "IL-6可由多种细胞分泌",
+        "成纤维细胞RANKL产生",
+        "sIL-6R浓度",
+        "血管内皮生长因子(VEGF)从而",
+        "IL-1",
+    ]
 )
 
 

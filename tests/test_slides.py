@@ -39,7 +39,10 @@ def test_seed_anaemia_claims_cite_their_own_papers(seed: ExtractedDocument) -> N
         ("生成类风湿因子等自身抗体", ["Hennigan"]),  # wrapped label, marker 3
         ("中性粒细胞", ["Dayer"]),  # 中性粒 / 细胞1 broken over two lines
         ("关节炎猴类模型研究显示，托珠单抗可保护关节软骨，减少破坏", ["Hashizume"]),
-        ("一项研究纳入66例RA患者以及24例健康人群作对照，评估血清IL-6水平与RA疾病活动度之间的关系", ["Robak"]),
+        (
+            "一项研究纳入66例RA患者以及24例健康人群作对照，评估血清IL-6水平与RA疾病活动度之间的关系",
+            ["Robak"],
+        ),
         ("IL-6可由多种细胞产生", ["Garbers"]),  # the only reference on its slide
     ],
 )
@@ -67,7 +70,13 @@ def test_seed_every_reference_line_is_a_reference(seed: ExtractedDocument) -> No
 
 def test_seed_topics_are_the_section_labels(seed: ExtractedDocument) -> None:
     topics = [page.topic for page in seed.pages if page.topic]
-    for expected in ["骨破坏", "血液系统 贫血", "中枢神经系统 抑郁", "抑制骨破坏", "全身系统 降低CRP"]:
+    for expected in [
+        "骨破坏",
+        "血液系统 贫血",
+        "中枢神经系统 抑郁",
+        "抑制骨破坏",
+        "全身系统 降低CRP",
+    ]:
         assert expected in topics
     assert "肝细胞" not in topics and "IL-6" not in topics  # diagram nodes are not topics
     anaemia = [c for c in seed.claims if c.text == "RA患者贫血与血浆内IL-6浓度升高有关"][0]

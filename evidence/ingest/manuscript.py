@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
 from evidence.ingest.markers import find_bracket_markers, remove_markers
-from evidence.ingest.reference_lines import NUMBERED, looks_like_reference
+from evidence.ingest.reference_lines import NUMBERED
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -87,7 +87,7 @@ def _reference_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
             entries.append((line.page, label, [text]))
         elif entries:
             entries[-1][2].append(text)
-    references = []
+    references: list[ExtractedReference] = []
     for page, label, parts in entries:
         as_written = " ".join(parts)
         body = NUMBERED.sub(lambda m: m.group("body"), as_written, count=1)
@@ -146,8 +146,3 @@ def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> Extra
         page, "sentence", sentence, remove_markers(sentence, markers), extracted, cites
     )
 
-
-def references_look_real(references: Sequence[ExtractedReference]) -> bool:
-    """Tell whether most entries of a reference list read as references."""
-    real = sum(1 for r in references if looks_like_reference(r.as_written, numbered=True))
-    return real * 2 >= len(references)

@@ -19,8 +19,8 @@ from evidence.ingest.extract import extract_document
 from evidence.ingest.language import detect_language
 from evidence.ingest.readers import SourceDocument, read_document
 from evidence.ingest.structure import ExtractedDocument
-from evidence.views import document_counts
 from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
+from evidence.views import document_counts
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,7 @@ def store_document(
     for claim, extracted_claim in zip(claims, extracted.claims, strict=True):
         for index, method in extracted_claim.cites.items():
             session.add(
-                ClaimCitation(
-                    claim_id=_id(claim), citation_id=_id(citations[index]), method=method
-                )
+                ClaimCitation(claim_id=_id(claim), citation_id=_id(citations[index]), method=method)
             )
         for marker in extracted_claim.markers:
             target = _id(citations[marker.reference]) if marker.reference is not None else None

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from evidence.ingest.language import count_cjk
 
-NUMBERED = re.compile(r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<plain>\d{1,3})\s*[.、)）])\s*(?P<body>.+)$")
+NUMBERED = re.compile(
+    r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<plain>\d{1,3})\s*[.、)）])\s*(?P<body>.+)$"
+)
 YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 ET_AL = re.compile(r"\bet\s*al\b|等\s*[.,]", re.IGNORECASE)
 VOLUME_PAGES = re.compile(r"\d+\s*(?:\([^)]{0,20}\))?\s*[:;：_]\s*[eES]?\d+")

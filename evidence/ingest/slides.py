@@ -242,7 +242,9 @@ def _slide_claims(
     for unit, piece, markers in found:
         kind = _claim_kind(unit, heading, markers)
         extracted = [
-            ExtractedMarker(m.start, label, by_label.get(label)) for m in markers for label in m.labels
+            ExtractedMarker(m.start, label, by_label.get(label))
+            for m in markers
+            for label in m.labels
         ]
         cites = {m.reference: "marker" for m in extracted if m.reference is not None}
         if not markers and refs:

@@ -88,7 +88,9 @@ def _place_line(raw: str, units: list[Unit], *, paragraph: int, after_blank: boo
     if BULLET.match(raw):
         return Unit("bullet", [strip_bullet(raw)], paragraph, frame_start=indent == 1)
     if NUMBERED_ITEM.match(raw):
-        return Unit("item", [NUMBERED_ITEM.sub("", raw, count=1)], paragraph, frame_start=indent == 1)
+        return Unit(
+            "item", [NUMBERED_ITEM.sub("", raw, count=1)], paragraph, frame_start=indent == 1
+        )
     last = units[-1] if units else None
     if last is not None and _continues(last, line, indent=indent, after_blank=after_blank):
         last.lines.append(line)
