@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence.ingest.readers import read_document
 from evidence.ingest.slides import extract_slides, split_slides
@@ -138,3 +140,22 @@ def test_english_deck_with_one_reference_links_every_claim() -> None:
     assert first.cites == {0: "sole_reference"}
     assert doc.pages[0].heading == "Tocilizumab reduces CRP in cynomolgus monkeys with arthritis"
     assert second.page_number == 2 and second.cites == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list("IL-6RANKL 1234•lü\n.,;:，。贫血细胞因子等()[]")),
+            max_size=80,
+        ),
+        max_size=4,
+    )
+)
+def test_extraction_never_raises_and_markers_point_inside_claims(pages: list[str]) -> None:
+    doc = extract_slides(pages)
+    for claim in doc.claims:
+        for marker in claim.markers:
+            assert 0 <= marker.position < len(claim.as_written)
+            assert marker.reference is None or marker.reference < len(doc.references)
+        assert all(0 <= index < len(doc.references) for index in claim.cites)
