@@ -5,7 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pptx
 import pytest
+from pptx.util import Inches
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -138,3 +140,40 @@ def test_citation_view_lists_claims_that_cite_each_reference(engine: Engine) -> 
     assert nakahara.claim_ids
     for claim_id in nakahara.claim_ids:
         assert nakahara.id in [x.id for x in claims[claim_id].citations]
+
+
+def test_pptx_deck_ingests_with_markers_resolved_per_slide(engine: Engine, tmp_path: Path) -> None:
+    deck = pptx.Presentation()
+    for title, bullets, references in [
+        (
+            "IL-6产生过多可导致贫血",
+            ["RA患者贫血与血浆内IL-6浓度升高有关1", "在大鼠模型中输注IL-6可诱导贫血2"],
+            [
+                "1. Voulgari P et al. Clin Immunol. 1999;92:153.",
+                "2. Jongen-Lavrencic M et al. Clin Exp Immunol. 1996;103:328.",
+            ],
+        ),
+        ("总结", ["IL-6信号系统的紊乱与RA的病理进程密切相关"], []),
+    ]:
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = title
+        body = slide.placeholders[1].text_frame
+        body.text = bullets[0]
+        for bullet in bullets[1:]:
+            body.add_paragraph().text = bullet
+        if references:
+            box = slide.shapes.add_textbox(Inches(0.5), Inches(6.5), Inches(9), Inches(1))
+            box.text_frame.text = "\n".join(references)
+    path = tmp_path / "anaemia.pptx"
+    deck.save(str(path))
+
+    report = ingest_file(engine, path)
+    assert report.pages == 2 and report.citations == 2 and report.dangling_markers == 0
+    with Session(engine) as session:
+        claims = {c.text: c for c in list_claims(session, document_id=report.document_id)}
+    assert [
+        c.fields["first_author"] for c in claims["在大鼠模型中输注IL-6可诱导贫血"].citations
+    ] == ["Jongen-Lavrencic"]
+    assert claims["RA患者贫血与血浆内IL-6浓度升高有关"].citations[0].label == "1"
+    assert claims["IL-6信号系统的紊乱与RA的病理进程密切相关"].citations == []
+    assert claims["IL-6产生过多可导致贫血"].page == 1
