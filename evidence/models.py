@@ -6,7 +6,7 @@ No `from __future__ import annotations` here: SQLModel relationships break under
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, MetaData, Text, UniqueConstraint, true
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so migrations can name what they alter on both backends.
@@ -52,19 +52,29 @@ class Page(SQLModel, table=True):
 class Paper(SQLModel, table=True):
     """A PubMed record, to which one or more citations resolve."""
 
+    __table_args__ = (Index("ix_paper_year_first_page", "year", "first_page"),)
+
     id: int | None = Field(default=None, primary_key=True)
     pmid: str | None = Field(default=None, max_length=16, unique=True)
     doi: str | None = Field(default=None, index=True)
     pmcid: str | None = Field(default=None, max_length=16)
     title: str | None = Field(default=None, sa_column=Column(Text))
     authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    authors_complete: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    first_author: str | None = Field(default=None, index=True)  # folded surname: "rosejohn"
     journal: str | None = None
     iso_abbrev: str | None = None
+    medline_ta: str | None = None
+    nlm_unique_id: str | None = None
     year: int | None = None
     month: str | None = None
+    pub_date: str | None = None
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    elocation: str | None = None
     abstract: str | None = Field(default=None, sa_column=Column(Text))
     mesh: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -74,8 +84,14 @@ class Paper(SQLModel, table=True):
     comments_corrections: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    languages: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     raw_xml: str | None = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime | None = None
+    source: str = Field(  # "efetch" or "import"
+        default="efetch", max_length=16, sa_column_kwargs={"server_default": "efetch"}
+    )
 
 
 class Claim(SQLModel, table=True):
@@ -127,6 +143,15 @@ class Citation(SQLModel, table=True):
     pmcid: str | None = None
     work_key: str  # the same for every citation of one work, however written
     paper_id: int | None = Field(default=None, foreign_key="paper.id", index=True)
+    # How the citation was resolved to PubMed (evidence.pubmed.resolve.Resolution).
+    resolution_status: str | None = Field(default=None, max_length=24)
+    resolution_method: str | None = Field(default=None, max_length=24)
+    resolution_confidence: float | None = None
+    resolution_reason: str | None = Field(default=None, sa_column=Column(Text))
+    resolution_candidates: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    resolved_at: datetime | None = None
 
 
 class ClaimCitation(SQLModel, table=True):
@@ -151,3 +176,21 @@ class Marker(SQLModel, table=True):
     citation_id: int | None = Field(
         default=None, foreign_key="citation.id", index=True, ondelete="CASCADE"
     )
+
+
+class JournalLookup(SQLModel, table=True):
+    """A journal name as citations write it, and what NLM's catalog says it is (cached).
+
+    `found` False caches a name the catalog does not know, so it is not asked again.
+    """
+
+    __tablename__ = "journal_lookup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    query_key: str = Field(unique=True)  # the written name, folded: "nature reviews drug discovery"
+    found: bool
+    title: str | None = None
+    iso_abbrev: str | None = None
+    medline_ta: str | None = None
+    nlm_unique_id: str | None = None
+    looked_up_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,82 @@
+"""The schema: migrations upgrade an older database with its rows, on both backends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from evidence.db import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    prepare_database,
+    upgrade_database,
+)
+from evidence.errors import SchemaOutOfDateError
+from tests.conftest import BACKENDS, POSTGRES_URL, _admin
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    assert POSTGRES_URL
+    name = f"evidence_empty_{tmp_path.name[-8:].replace('-', '_')}"
+    _admin(f'DROP DATABASE IF EXISTS "{name}"')
+    _admin(f'CREATE DATABASE "{name}"')
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_upgrade_from_first_revision_keeps_rows(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO paper (pmid, authors, mesh, keywords, publication_types, "
+                "comments_corrections) VALUES ('16102523', '[]', '[]', '[]', '[]', '[]')"
+            )
+        )
+    with pytest.raises(SchemaOutOfDateError, match="evidence db upgrade"):
+        prepare_database(engine)
+    upgrade_database(engine)
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT pmid, authors_complete, source FROM paper")).one()
+    assert row.pmid == "16102523" and row.authors_complete and row.source == "efetch"
+    engine.dispose()
+
+
+def test_prepare_creates_a_new_database_at_head(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    prepare_database(engine)
+    assert current_revision(engine) == head_revision(engine)
+    assert {"document", "claim", "citation", "paper", "journal_lookup"} <= set(
+        inspect(engine).get_table_names()
+    )
+    prepare_database(engine)  # again: nothing to do
+    engine.dispose()
+
+
+def test_prepare_refuses_a_database_evidence_did_not_make(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    with create_engine(url).begin() as connection:
+        connection.execute(text("CREATE TABLE something (id INTEGER)"))
+    with pytest.raises(SchemaOutOfDateError, match="not made by evidence"):
+        prepare_database(make_engine(url))
+
+
+def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
