@@ -29,21 +29,19 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from evidence.ingest.citation import ParsedCitation, parse_citation
 
-from evidence.ingest.citation import ParsedCitation, parse_citation  # noqa: E402
-
-SHARED = ROOT.parent / "shared" / "eval" / "parsing"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval" / "parsing"
 FIELDS = ("first_author", "year", "volume", "issue", "first_page", "journal")
-VANCOUVER = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?\s*;\s*\d")
+VANCOUVER = re.compile(
+    r"\b(?:1[89]|20)\d{2}[a-z]?(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2})?)?\s*;\s*\d"
+)
 Gold = dict[str, str | None]
 
 
@@ -80,7 +78,9 @@ class Score:
 def fold(text: str) -> str:
     """Lower-case ASCII letters only."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
+    return re.sub(
+        r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    )
 
 
 def norm(value: str | None, *, kind: str) -> str | None:
@@ -223,7 +223,11 @@ def main() -> int:
         print(f"bench/parse.py: evaluation data not found at {SHARED}; nothing measured.")
         return 0
     corpora = [
-        ("PMC JATS references (Vancouver renderings)", pmc_cases, SHARED / "pmc_jats_refs" / "pmc_jats_references.jsonl"),
+        (
+            "PMC JATS references (Vancouver renderings)",
+            pmc_cases,
+            SHARED / "pmc_jats_refs" / "pmc_jats_references.jsonl",
+        ),
         ("GROBID corpus, Vancouver-style subset", grobid_cases, SHARED / "grobid" / "corpus"),
     ]
     for title, reader, path in corpora:

@@ -4,9 +4,13 @@ Pure: text in, `ParsedCitation` out. A field the parser cannot read is None, nev
 
 The parse reads, in order: identifiers (DOI, PMID, PMCID), the author list (Vancouver
 "Surname II", forward "David A. Walsh", "... et al.", or a collective author), then the source
-block anchored on the year ("2005 Nov;5(12):1731-40", "2008:4(4):767-775", "2012; 2 : e199").
-What sits between the authors and the year is the title and the journal: the journal is the
-last sentence before the year, with abbreviation pieces such as "Ann. Rheum. Dis." joined back.
+block anchored on the year ("2005 Nov;5(12):1731-40", "2008:4(4):767-775", "2012; 2 : e199"),
+or, after a bare "(2018)", the "17(6):395-412" written before it (Nature) or after it (Harvard).
+What sits between the authors and the source is the title and the journal: the journal is the
+last sentence, with abbreviation pieces such as "Ann. Rheum. Dis." joined back.
+
+Normalised on the way in: full-width punctuation, curly quotes, mojibake, stray underscores and
+runs of whitespace. Dashes are kept as written, so `pages` reads "1731–1740" as in the source.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from evidence.ingest.citation_patterns import (
+    CJK_AUTHORS,
     DASH,
     DOTTED_INITIAL,
     ET_AL,
@@ -24,10 +29,12 @@ from evidence.ingest.citation_patterns import (
     FORWARD_CONTINUES,
     VANCOUVER_AUTHORS,
     clean_text,
+    expand_pages,
     extract_identifiers,
     is_collective,
     normalise_text,
     split_authors,
+    split_title_journal,
     strip_label,
 )
 
@@ -74,19 +81,20 @@ class _Source:
 
 
 _D = f"[{DASH}]"
-_YEAR = re.compile(rf"(?<![\w/{DASH}])(?<!\d\.)((?:1[5-9]|20)\d{{2}})[a-z]?(?!\w|\s?{_D}\s?\d)")
+_YEAR = re.compile(rf"(?<![{DASH}\w/])(?<!\d\.)((?:1[5-9]|20)\d{{2}})[a-z]?(?!\w|\s?{_D}\s?\d)")
 _MONTH = (
     r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
     r"|Spring|Summer|Autumn|Fall|Winter)"
 )
 _DATE_TAIL = re.compile(
-    rf"\s*,?\s+(?P<month>{_MONTH}(?:\s?[-/{DASH}]\s?{_MONTH})?)"
+    rf"\s*,?\s+(?P<month>{_MONTH}(?:\s?[{DASH}/]\s?{_MONTH})?)"
     rf"(?:\s+\d{{1,2}}(?:\s?{_D}\s?\d{{1,2}})?)?(?![\w])"
 )
 _DATE_BEFORE = re.compile(r"(?:1[5-9]|20)\d{2}[^;\d]{0,12};\s*$")
 _YEAR_ONLY_END = re.compile(r"\s*(?:[.,;)\]]|$)")
 _SEP = re.compile(r"\s*(?P<sep>[;:,])\s*")
-_PAGE = r"[A-Za-z]{0,3}\d{1,9}[A-Za-z]?"
+# A page or e-locator: "1731", "S77", "e199", "ii14", "89ra57" (Sci Transl Med), "1031.e7".
+_PAGE = r"[A-Za-z]{0,4}\d{1,9}(?:[a-z]{2}\d{1,5}|\.e\d{1,3}|[A-Za-z])?"
 _RANGE = rf"{_PAGE}\s?{_D}\s?{_PAGE}"
 _PAGES_ONLY = re.compile(rf"(?P<pages>{_RANGE})(?![\w(]|\s?:)")
 # A volume, or a volume range before a colon ("84-86: 447-453"); not a repeated date ("2018 Nov").
@@ -102,43 +110,37 @@ _PAGES = re.compile(
     rf"(?:\s*[:,]{{1,2}}\s*(?:pp?\.?\s*|pages?\s+|Article(?:\s+(?:ID|No\.?))?\s+)?"
     rf"|\s*;\s*(?={_RANGE})|\s+(?={_RANGE}))(?P<pages>{_RANGE}|{_PAGE})(?![\w])"
 )
-_TRAILING_SOURCE = re.compile(
-    rf"(?<=[\w.)])[,.]?\s+(?P<volume>\d{{1,5}})\s*(?:\((?P<issue>[^()]{{1,30}})\))?"
-    rf"\s*[:,]\s*(?:pp?\.?\s*)?(?P<pages>{_RANGE}|{_PAGE})(?![\w])"
+_BLOCK = (
+    rf"(?P<volume>\d{{1,5}})\s*(?:\((?P<issue>[^()]{{1,30}})\))?"
+    rf"(?:\s*[:,]\s*(?:pp?\.?\s*)?|\s+(?={_RANGE}))(?P<pages>{_RANGE}|{_PAGE})"
 )
-_ARTICLE_NUMBER = re.compile(r"e\d+|\d{6,}")
-_PAGE_PARTS = re.compile(rf"([A-Za-z]*)(\d+)([A-Za-z]?)\s?{_D}\s?([A-Za-z]*)(\d+)([A-Za-z]?)")
-# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy'.
-_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
-# A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
-_ABBREVIATION = re.compile(r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\.")
+# "Journal 17(6):395-412" after "(2018)" (Harvard, APA), or "Nat. Med.25, 270-276" before it.
+_TRAILING_SOURCE = re.compile(rf"(?<=[\w.)])[,.]?\s+{_BLOCK}(?![\w])")
+_LEADING_SOURCE = re.compile(rf"(?<=[\s.]){_BLOCK}[\s.,;(]*$")
+_ARTICLE_NUMBER = re.compile(r"e[a-z]{0,3}\d+|\d{6,}|\d+[a-z]{2}\d+")
+_NLM_DATE = re.compile(rf"\s*(?:1[5-9]|20)\d{{2}}(?:\s+{_MONTH}[^;]{{0,12}})?;")
 _PROSE_END = re.compile(r"[a-z]{3,}[.?!]\s")
 _FIRST_SENTENCE = re.compile(r"([^.:;\d]{2,120}?)[.:]{1,2}\s+(?=\S)")
 # A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007".
 _MONTH_BEFORE = re.compile(rf"(?:[,•.]\s*|^)(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$")
-# Words that mark a title, not a journal, when a title runs into the journal without a stop.
-_FUNCTION_WORDS = frozenset(
-    "with from into over under between among after before during without their through "
-    "and the for von und der des les".split()
-)
-_JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
-_JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
 
 
 def _read_source(text: str, year: re.Match[str]) -> _Source | None:
     """Read the date, volume, issue and pages written after one year."""
-    base = {"start": year.start(), "year": int(year.group(1))}
+    start, found_year = year.start(), int(year.group(1))
     pos = year.end()
     month = None
     if date := _DATE_TAIL.match(text, pos):
         month, pos = date.group("month"), date.end()
     sep = _SEP.match(text, pos)
     if sep is None:
-        ok = _YEAR_ONLY_END.match(text, pos)
-        return _Source(end=pos, score=1, month=month, **base) if ok else None
+        if not _YEAR_ONLY_END.match(text, pos):
+            return None
+        return _Source(start=start, end=pos, score=1, year=found_year, month=month)
     pos = sep.end()
     if sep.group("sep") in ";:" and (only := _PAGES_ONLY.match(text, pos)):
-        return _Source(end=only.end(), score=2, month=month, pages=only.group("pages"), **base)
+        pages = only.group("pages")
+        return _Source(start, only.end(), 2, found_year, month=month, pages=pages)
     volume = issue = supplement = pages = None
     if found := _VOLUME.match(text, pos):
         volume, pos = found.group("volume"), found.end()
@@ -151,18 +153,14 @@ def _read_source(text: str, year: re.Match[str]) -> _Source | None:
     if (volume or issue) and (found_pages := _PAGES.match(text, pos)):
         pages, pos = found_pages.group("pages"), found_pages.end()
     score = 1 + sum(x is not None for x in (volume, issue, pages))
-    return _Source(
-        end=pos,
-        score=score, month=month, volume=volume, issue=issue, supplement=supplement,
-        pages=pages, **base,
-    )
+    return _Source(start, pos, score, found_year, month, volume, issue, supplement, pages)
 
 
 def _find_source(text: str) -> _Source | None:
     """Pick the year whose source block reads best; the later one on a tie."""
     best: _Source | None = None
     for year in _YEAR.finditer(text):
-        if _DATE_BEFORE.search(text, 0, year.start()):
+        if _DATE_BEFORE.search(text, max(0, year.start() - 24), year.start()):
             continue  # "2019 Jan 2; 2019 Jan 2": a second (online) date, not the source
         source = _read_source(text, year)
         if source and (best is None or source.score >= best.score):
@@ -170,27 +168,30 @@ def _find_source(text: str) -> _Source | None:
     return best
 
 
-def _read_trailing_source(text: str, source: _Source) -> tuple[_Source, str]:
-    """Read "Journal 17(6):395-412" after a bare "(2018)" (Harvard, APA); return the words before."""
-    if source.score > 1 or not (found := _TRAILING_SOURCE.search(text, source.end)):
-        return source, text[: source.start]
-    parts = {k: found.group(k) for k in ("volume", "issue", "pages")}
-    supplement = _SUPPLEMENT.search(parts["issue"] or "")
-    trailing = replace(
-        source, score=4, supplement=supplement.group("supplement") if supplement else None, **parts
+def _with_source(source: _Source, found: re.Match[str]) -> _Source:
+    """Fill volume, issue and pages from a block written apart from a bare year."""
+    issue = found.group("issue")
+    supplement = _SUPPLEMENT.search(issue or "")
+    return replace(
+        source,
+        score=4,
+        volume=found.group("volume"),
+        issue=issue,
+        supplement=supplement.group("supplement") if supplement else None,
+        pages=found.group("pages"),
     )
-    return trailing, text[source.end : found.start()].lstrip(" .,;:)")
 
 
-def _expand_pages(pages: str) -> tuple[str, str | None]:
-    """Return first and last page, the last written in full ("1521-9" gives "1529")."""
-    parts = _PAGE_PARTS.fullmatch(pages)
-    if parts is None:
-        return pages, None
-    prefix, first, suffix, last_prefix, last, last_suffix = parts.groups()
-    if len(last) < len(first) and not last_prefix:
-        last = first[: len(first) - len(last)] + last
-    return prefix + first + suffix, (last_prefix or prefix) + last + last_suffix
+def _read_source_around(text: str, source: _Source) -> tuple[_Source, str]:
+    """Complete a bare "(2018)" from the volume and pages written next to it."""
+    before = text[: source.start]
+    if source.score > 1:
+        return source, before
+    if found := _LEADING_SOURCE.search(before):  # Nature: "Nat. Genet 47, 291-295 (2015)"
+        return _with_source(source, found), before[: found.start()]
+    if found := _TRAILING_SOURCE.search(text, source.end):  # Harvard, APA: "(2018) ... 17:395"
+        return _with_source(source, found), text[source.end : found.start()].lstrip(" .,;:)")
+    return source, before
 
 
 def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
@@ -198,10 +199,15 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     et_al = ET_AL.search(text)
     if et_al and et_al.start() < 400 and not _PROSE_END.search(text[: et_al.start()] + " "):
         return split_authors(text[: et_al.start()]), True, text[et_al.end() :]
-    vancouver = VANCOUVER_AUTHORS.match(text)
-    ends_initial = vancouver and re.search(r"\b[A-Z]\.\s*$", vancouver.group(0))
-    if vancouver and not (ends_initial and FORWARD_CONTINUES.match(text, vancouver.end())):
-        return split_authors(vancouver.group(0)), False, text[vancouver.end() :]
+    if vancouver := VANCOUVER_AUTHORS.match(text):
+        names, end = vancouver.group(0), vancouver.end()
+        continues = re.search(r"\b[A-Z]\.\s*$", names) and FORWARD_CONTINUES.match(text, end)
+        # "EMBO J. 1988 May;7(5):1365-70": a journal and its source, no authors.
+        journal_only = not re.search(r"[,;&]|\band\b", names) and _NLM_DATE.match(text, end)
+        if not continues and not journal_only:
+            return split_authors(names), False, text[end:]
+    if cjk := CJK_AUTHORS.match(text):
+        return split_authors(cjk.group(0)), False, text[cjk.end() :]
     forward = FORWARD_AUTHORS.match(text)
     if forward and DOTTED_INITIAL.search(forward.group(0)):
         return split_authors(forward.group(0)), False, text[forward.end() :]
@@ -211,73 +217,27 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     return [], False, text
 
 
-def _journal_tail(piece: str) -> int:
-    """Find where a journal starts in a sentence that runs on from the title without a stop."""
-    tokens = [t.group() for t in re.finditer(r"\S+", piece)]
-    words = (t.strip(",:;()") for t in tokens)
-    if not any(re.fullmatch(r"[a-z][a-z\-]{3,}", w) and w not in _FUNCTION_WORDS for w in words):
-        return 0  # only capitalised and function words: "Therapeutics and Clinical Risk ..."
-    at = len(tokens)
-    while at > 0:
-        word = tokens[at - 1].lstrip(".")
-        joins = at > 1 and word in _JOURNAL_JOINER and _JOURNAL_WORD.fullmatch(tokens[at - 2])
-        if not (_JOURNAL_WORD.fullmatch(word) or joins):
-            break
-        at -= 1
-    if at in (0, len(tokens)):
-        return 0
-    offsets = [m.start() for m in re.finditer(r"\S+", piece)]
-    return offsets[at] + len(tokens[at]) - len(tokens[at].lstrip("."))
-
-
-def _split_title_journal(text: str) -> tuple[str | None, str | None]:
-    """Split the words before the year into title and journal (the last sentence)."""
-    text = text.strip(" ,;:(")
-    if not text:
-        return None, None
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
-    journal_at = len(starts) - 1
-    single_words = " " not in text[starts[-1] :].strip()
-    while journal_at > 0:
-        piece = text[starts[journal_at - 1] : starts[journal_at]].strip()
-        # "Ann. Rheum. Dis.": short dotted pieces join the journal; a one-word title
-        # ("Vancomycin. Mayo Clin Proc") does not, unless the journal is dotted word by word.
-        short = len(piece) <= 7 or single_words
-        if not (short and _ABBREVIATION.fullmatch(piece)):
-            break
-        single_words = single_words and " " not in piece
-        journal_at -= 1
-    start = starts[journal_at]
-    if journal_at == len(starts) - 1:
-        start += _journal_tail(text[start:])
-    journal = text[start:].strip(" ,;:\"'")
-    if ". " not in journal:
-        journal = journal.rstrip(".")
-    title = text[:start].strip(" .,;:\"'")
-    return title or None, journal or None
-
-
 def parse_citation(text: str) -> ParsedCitation:
     """Parse one reference string; never raises."""
-    body, doi, pmid, pmcid = extract_identifiers(strip_label(normalise_text(text)))
-    body = clean_text(strip_label(clean_text(body)))
+    body, doi, pmid, pmcid = extract_identifiers(normalise_text(text))
+    body = strip_label(clean_text(body))
     names, et_al, rest = _split_authors_off(body)
     rest = rest.strip(" .,;:")
     source = _find_source(rest)
     if source is None:
         title, journal = (rest.strip(" .\"'") or None), None
     else:
-        source, before = _read_trailing_source(rest, source)
+        source, before = _read_source_around(rest, source)
         if source.month is None and (month := _MONTH_BEFORE.search(before)):
             source = replace(source, month=month.group("month"))
             before = before[: month.start()]
-        title, journal = _split_title_journal(before)
+        title, journal = split_title_journal(before)
     pages = source.pages if source else None
     first_page = last_page = article_number = None
     if pages and _ARTICLE_NUMBER.fullmatch(pages):
         article_number, pages = pages, None
     elif pages:
-        first_page, last_page = _expand_pages(pages)
+        first_page, last_page = expand_pages(pages)
     return ParsedCitation(
         raw=text,
         authors=[f"{surname} {initials}".strip() for surname, initials in names],
@@ -307,9 +267,11 @@ def _ascii_fold(text: str) -> str:
 
 def work_key(c: ParsedCitation) -> str:
     """Key one paper the same however it is cited: "mihara|2005|1731"."""
-    surname = re.sub(r"[^a-z]", "", _ascii_fold(c.first_author or ""))
+    folded = _ascii_fold(c.first_author or "")
+    # Letters only, ASCII after folding; a name in another script ("李明") keeps its letters.
+    surname = re.sub(r"[^a-z]", "", folded) or "".join(ch for ch in folded if ch.isalpha())
     if surname and c.year is not None:
         locator = c.first_page or c.article_number or c.volume or ""
         return f"{surname}|{c.year}|{re.sub(r'[^a-z0-9]', '', _ascii_fold(locator))}"
     words = re.sub(r"[^a-z0-9]", "", _ascii_fold(strip_label(normalise_text(c.raw))))
-    return "raw|" + hashlib.sha1(words.encode()).hexdigest()[:16]
+    return "raw|" + hashlib.sha1(words.encode(), usedforsecurity=False).hexdigest()[:16]

@@ -1,4 +1,4 @@
-"""Text cleaning, identifiers and author names for `evidence.ingest.citation`.
+"""Text cleaning, identifiers, author names and title/journal for `evidence.ingest.citation`.
 
 Pure helpers over strings. Each pattern names the written form it reads; a form it does not
 know is left alone rather than guessed.
@@ -14,7 +14,8 @@ DASH = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 # A letter that is not ASCII lower case: starts a surname ("Côtes", "Ødegaard", "O'Shea").
 UPPER = r"[^\W\d_a-z]"
 PARTICLES = frozenset(
-    "van von der den de del della da das dos du di la le ter ten op zu y bin al el".split()
+    {"van", "von", "der", "den", "de", "del", "della", "da", "das", "dos", "du", "di", "la"}
+    | {"le", "ter", "ten", "te", "op", "zu", "y", "bin", "al", "el", "in", "t'", "'t"}
 )
 _PARTICLE = "|".join(sorted(PARTICLES, key=len, reverse=True))
 _SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV", "2nd", "3rd"})
@@ -45,7 +46,8 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NOISE = re.compile(
     r"\[(?:PubMed|Google Scholar|CrossRef|Cross Ref|PMC free article|Ref list|Europe PMC)\]"
     r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|cited)\b[^.\[\]]*"
-    r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]",
+    r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]"
+    r"|\[(?:J|M|C|D|R|N|P|S|Z|EB|DB|[JMC]/OL|EB/OL|DB/OL)\]",  # GB/T 7714 type codes: "[J]"
     re.IGNORECASE,
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
@@ -81,6 +83,23 @@ def strip_label(text: str) -> str:
 def clean_text(text: str) -> str:
     """Remove stray underscores and collapse whitespace (PDF-extraction noise)."""
     return " ".join(text.replace("_", " ").split())
+
+
+_PAGE_DASH = re.compile(rf"\s?[{DASH}]\s?")
+_SIMPLE_PAGE = re.compile(r"([A-Za-z]*)(\d+)([A-Za-z]?)")
+
+
+def expand_pages(pages: str) -> tuple[str, str | None]:
+    """Return first and last page, the last written in full ("1521-9" gives "1529")."""
+    first, *rest = _PAGE_DASH.split(pages, maxsplit=1)
+    if not rest:
+        return pages, None
+    last = rest[0]
+    head, tail = _SIMPLE_PAGE.fullmatch(first), _SIMPLE_PAGE.fullmatch(last)
+    if head and tail and not tail.group(1):  # "S77-81", "1731-40": the last borrows the start
+        digits = head.group(2)[: max(0, len(head.group(2)) - len(tail.group(2)))]
+        last = head.group(1) + digits + tail.group(2) + tail.group(3)
+    return first, last
 
 
 def _trim_doi(doi: str) -> str:
@@ -124,22 +143,26 @@ _VANCOUVER_NAME = (
 VANCOUVER_AUTHORS = re.compile(
     rf"^{_VANCOUVER_NAME}(?:\s*,\s*{_VANCOUVER_NAME})*"
     rf"(?:\s*,?\s*(?:and|&)\s+{_VANCOUVER_NAME})?"
-    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\d{4}))"
+    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\s?\d{4}))"
 )
-_GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.)*|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.){0,3}|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 _FORWARD_NAME = rf"{_GIVEN}(?:\s+{_GIVEN}){{0,3}}\s+(?:(?:{_PARTICLE})\s+)?{UPPER}[\w'\-]+"
 _FORWARD_JOIN = r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)"
 # "I.S. Camilla Svensson." / "David A. Walsh, Daniel F. McWilliams,"
-FORWARD_AUTHORS = re.compile(
-    rf"^{_FORWARD_NAME}(?:{_FORWARD_JOIN}{_FORWARD_NAME})*\s*[.,](?=\s|$)"
-)
+FORWARD_AUTHORS = re.compile(rf"^{_FORWARD_NAME}(?:{_FORWARD_JOIN}{_FORWARD_NAME})*\s*[.,](?=\s|$)")
 # After "David A." a surname and another forward name mean the list goes on ("Walsh, Daniel F.
 # McWilliams,"), so "David A." was not a Vancouver author followed by the title.
 FORWARD_CONTINUES = re.compile(
     rf"\s*{UPPER}[\w'\-]+(?:{_FORWARD_JOIN}{_FORWARD_NAME}\s*[.,]|\s+et\.?\s+al\b)"
 )
 DOTTED_INITIAL = re.compile(r"\b[A-Z]\.")
-ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?\s*[.,:;]?", re.IGNORECASE)
+# "et al." and its GB/T 7714 form ", 等." (only after a comma: 等 also means "and so on").
+ET_AL = re.compile(r"[,;]?\s*\bet\.?\s*al\b\.?\s*[.,:;]?|[,、]\s*等\s*[.,:;]", re.IGNORECASE)
+# Chinese names in a GB/T 7714 list: "王晓明, 李华, 张伟." (CJK unified ideographs, "·"). Each
+# name is kept whole as the surname: compound surnames (欧阳) make the split a guess.
+CJK_AUTHORS = re.compile(
+    r"^[\u4e00-\u9fff·]{2,6}(?:\s*[,、]\s*[\u4e00-\u9fff·]{2,6}){0,30}\s*[.,](?=\s|$|[^\W\d_])"
+)
 _INITIALS_TOKEN = re.compile(r"[A-Z]{1,4}|(?:[A-Z]\.?-?){1,4}\.?|[A-Z](?:-[A-Z]){1,2}")
 
 
@@ -185,6 +208,19 @@ def _is_collective_chunk(chunk: str) -> bool:
     return is_collective(chunk) and not (len(tokens) >= 2 and _is_initials(tokens[-1]))
 
 
+def _split_run_on(chunk: str) -> list[str]:
+    """Split names written without commas: "Palmqvist S Janelidze S Stomrud E"."""
+    tokens = chunk.split()
+    names: list[list[str]] = [[]]
+    for token in tokens:
+        previous = names[-1][-1] if names[-1] else ""
+        plain_initials = bool(re.fullmatch(r"[A-Z]{1,3}", previous))
+        if plain_initials and len(names[-1]) >= 2 and re.fullmatch(r"[A-Z][a-z][\w'\-]*", token):
+            names.append([])
+        names[-1].append(token)
+    return [" ".join(name) for name in names]
+
+
 def split_authors(region: str) -> list[tuple[str, str]]:
     """Read a written author list into (surname, initials) pairs, in order."""
     chunks: list[str] = []
@@ -196,9 +232,72 @@ def split_authors(region: str) -> list[tuple[str, str]]:
     merged: list[str] = []
     for chunk in (c.strip() for c in chunks if c.strip(" .")):
         lone_initials = all(_is_initials(t) for t in chunk.split())
-        if merged and lone_initials and len(merged[-1].split()) == 1:
-            merged[-1] = f"{merged[-1]} {chunk}"  # "Choy, E.": surname, comma, initials
+        if merged and lone_initials and not any(_is_initials(t) for t in merged[-1].split()):
+            merged[-1] = f"{merged[-1]} {chunk}"  # "Choy, E.", "De Strooper, B.": APA order
         else:
-            merged.append(chunk)
+            merged.extend(_split_run_on(chunk))
     names = [(c.strip(" ."), "") if _is_collective_chunk(c) else split_name(c) for c in merged]
     return [name for name in names if name and name[0]]
+
+
+# --- title and journal --------------------------------------------------------------------
+
+# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy'.
+_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
+# A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
+_ABBREVIATION = re.compile(
+    r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\."
+)
+# Words that mark a title, not a journal, when a title runs into the journal without a stop.
+_FUNCTION_WORDS = frozenset(
+    {"with", "from", "into", "over", "under", "between", "among", "after", "before", "during"}
+    | {"without", "their", "through", "and", "the", "for", "von", "und", "der", "des", "les"}
+)
+_JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
+_JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
+
+
+def _journal_tail(piece: str) -> int:
+    """Find where a journal starts in a sentence that runs on from the title without a stop."""
+    tokens = [t.group() for t in re.finditer(r"\S+", piece)]
+    words = (t.strip(",:;()") for t in tokens)
+    if not any(re.fullmatch(r"[a-z][a-z\-]{3,}", w) and w not in _FUNCTION_WORDS for w in words):
+        return 0  # only capitalised and function words: "Therapeutics and Clinical Risk ..."
+    at = len(tokens)
+    while at > 0:
+        word = tokens[at - 1].lstrip(".")
+        joins = at > 1 and word in _JOURNAL_JOINER and _JOURNAL_WORD.fullmatch(tokens[at - 2])
+        if not (_JOURNAL_WORD.fullmatch(word) or joins):
+            break
+        at -= 1
+    if at in (0, len(tokens)):
+        return 0
+    offsets = [m.start() for m in re.finditer(r"\S+", piece)]
+    return offsets[at] + len(tokens[at]) - len(tokens[at].lstrip("."))
+
+
+def split_title_journal(text: str) -> tuple[str | None, str | None]:
+    """Split the words before the year into title and journal (the last sentence)."""
+    text = text.strip(" ,;:(")
+    if not text:
+        return None, None
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
+    journal_at = len(starts) - 1
+    single_words = " " not in text[starts[-1] :].strip()
+    while journal_at > 0:
+        piece = text[starts[journal_at - 1] : starts[journal_at]].strip()
+        # "Ann. Rheum. Dis.": short dotted pieces join the journal; a one-word title
+        # ("Vancomycin. Mayo Clin Proc") does not, unless the journal is dotted word by word.
+        short = len(piece) <= 7 or single_words
+        if not (short and _ABBREVIATION.fullmatch(piece)):
+            break
+        single_words = single_words and " " not in piece
+        journal_at -= 1
+    start = starts[journal_at]
+    if journal_at == len(starts) - 1:
+        start += _journal_tail(text[start:])
+    journal = text[start:].strip(" ,;:\"'")
+    if ". " not in journal:
+        journal = journal.rstrip(".")
+    title = text[:start].strip(" .,;:\"'")
+    return title or None, journal or None
