@@ -6,6 +6,7 @@ Field names here are a contract that users' scripts rely on; add, never rename.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -13,7 +14,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from evidence.errors import NotFoundError
-from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
+from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page, Paper
+from evidence.pubmed.match import surname_of
 
 PARSED_FIELDS = (
     "authors", "first_author", "title", "journal", "year", "month", "volume", "issue",
@@ -48,6 +50,74 @@ class CitationPublic(BaseModel):
     pmcid: str | None
     work_key: str
     claim_ids: list[int]
+    resolution: ResolutionPublic | None
+    paper: PaperFields | None
+
+
+class ResolutionPublic(BaseModel):
+    """How a citation was resolved to PubMed, and how sure that is."""
+
+    status: str
+    method: str | None
+    confidence: float | None
+    reason: str | None
+    candidates: list[str]
+    resolved_at: datetime | None
+
+
+class PaperFields(BaseModel):
+    """What PubMed says about a paper."""
+
+    pmid: str | None
+    doi: str | None
+    pmcid: str | None
+    title: str | None
+    authors: list[str]
+    first_author: str | None
+    journal: str | None
+    iso_abbrev: str | None
+    year: int | None
+    month: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    elocation: str | None
+    abstract: str | None
+    mesh: list[dict[str, Any]]
+    keywords: list[str]
+    publication_types: list[str]
+    comments_corrections: list[dict[str, Any]]
+    fetched_at: datetime | None
+
+
+class PaperPublic(PaperFields):
+    """A stored paper and the citations that resolve to it."""
+
+    citation_ids: list[int]
+
+
+def paper_fields(paper: Paper) -> PaperFields:
+    """Return a paper's fields as users see them (the first author as a surname)."""
+    values = paper.model_dump()
+    values["first_author"] = surname_of(paper.authors[0]) if paper.authors else None
+    return PaperFields(**values)
+
+
+def list_papers(session: Session) -> list[PaperPublic]:
+    """Return every stored paper that a citation resolves to, with those citations' ids."""
+    rows = session.exec(
+        select(Paper, Citation.id)
+        .join(Citation, col(Citation.paper_id) == col(Paper.id))
+        .order_by(col(Paper.id), col(Citation.id))
+    ).all()
+    papers: dict[int, PaperPublic] = {}
+    for paper, citation_id in rows:
+        if paper.id not in papers:
+            papers[paper.id or 0] = PaperPublic(
+                **paper_fields(paper).model_dump(), citation_ids=[]
+            )
+        papers[paper.id or 0].citation_ids.append(citation_id or 0)
+    return list(papers.values())
 
 
 class ClaimCitationPublic(BaseModel):
@@ -99,6 +169,10 @@ def list_citations(session: Session, *, document_id: int | None = None) -> list[
         get_document(session, document_id)
         query = query.where(Citation.document_id == document_id)
     rows = session.exec(query.order_by(col(Citation.document_id), col(Citation.position))).all()
+    paper_ids = {citation.paper_id for citation, _ in rows if citation.paper_id is not None}
+    papers = {
+        p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids))).all()
+    }
     citing: dict[int, list[int]] = defaultdict(list)
     links = select(ClaimCitation).order_by(col(ClaimCitation.claim_id))
     if document_id is not None:
@@ -108,14 +182,40 @@ def list_citations(session: Session, *, document_id: int | None = None) -> list[
     for link in session.exec(links).all():
         citing[link.citation_id].append(link.claim_id)
     return [
-        CitationPublic(
-            **citation.model_dump(exclude={"document_id", "page_id", "position", "paper_id"}),
-            document=citation.document_id,
-            page=page_number,
-            claim_ids=citing[citation.id or 0],
-        )
+        citation_public(citation, page_number, citing[citation.id or 0], papers)
         for citation, page_number in rows
     ]
+
+
+def citation_public(
+    citation: Citation, page: int, claim_ids: list[int], papers: dict[int | None, Paper]
+) -> CitationPublic:
+    """Shape a citation for users: parsed fields, resolution, and the paper's fields.
+
+    `pmid` is the resolved PMID once there is one; until then, the PMID as written (if any).
+    """
+    values = citation.model_dump(include=set(CitationPublic.model_fields))
+    paper = papers.get(citation.paper_id) if citation.paper_id is not None else None
+    if paper is not None:
+        values["pmid"] = paper.pmid
+    resolution = None
+    if citation.resolution_status is not None:
+        resolution = ResolutionPublic(
+            status=citation.resolution_status,
+            method=citation.resolution_method,
+            confidence=citation.resolution_confidence,
+            reason=citation.resolution_reason,
+            candidates=citation.resolution_candidates,
+            resolved_at=citation.resolved_at,
+        )
+    return CitationPublic(
+        **values,
+        document=citation.document_id,
+        page=page,
+        claim_ids=claim_ids,
+        resolution=resolution,
+        paper=paper_fields(paper) if paper is not None else None,
+    )
 
 
 def list_claims(session: Session, *, document_id: int | None = None) -> list[ClaimPublic]:

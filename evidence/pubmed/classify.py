@@ -1,0 +1,44 @@
+"""Tell references that PubMed cannot hold from those it may: a Chinese journal, a congress
+abstract, data on file, a prescribing information, a web page, a book. Pure."""
+
+from __future__ import annotations
+
+import re
+
+from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.language import count_cjk
+
+KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("data_on_file", re.compile(r"data on file|内部资料|数据存档", re.IGNORECASE)),
+    (
+        "prescribing_information",
+        re.compile(
+            r"prescribing information|package insert|summary of product characteristics|"
+            r"\bSmPC\b|label(?:ing)?\s+\(|说明书",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "congress_abstract",
+        re.compile(
+            r"\b(?:abstract|poster|congress|annual meeting|scientific sessions|symposium)\b|"
+            r"\b(?:EULAR|ACR|APLAR|ASCO|ESMO|ASH)\s*(?:19|20)\d{2}\b|\[abstract\]|会议|摘要",
+            re.IGNORECASE,
+        ),
+    ),
+    ("book", re.compile(r"\[M\]|\bIn:\s|\b(?:eds?\.|editors?|Press|Publishers?)\b")),
+    ("web_page", re.compile(r"https?://(?!(?:dx\.)?doi\.org)|\bwww\.|accessed\s", re.IGNORECASE)),
+]
+
+
+def classify_reference(citation: ParsedCitation) -> str | None:
+    """Return the kind of a reference PubMed cannot hold, or None when PubMed may hold it."""
+    if citation.pmid or citation.doi or citation.pmcid:
+        return None  # an identifier says where to look
+    text = citation.raw
+    for kind, pattern in KINDS:
+        if pattern.search(text):
+            return kind
+    if count_cjk(citation.journal or "") or (count_cjk(text) > 4 and "[J]" in text):
+        return "chinese_journal"
+    return None

@@ -1,0 +1,117 @@
+"""Matching citations with PubMed records, and telling references PubMed cannot hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.ingest.citation import parse_citation
+from evidence.pubmed.classify import classify_reference
+from evidence.pubmed.match import compare, decide, same_journal
+from evidence.pubmed.records import PubMedRecord
+
+# Fields as PubMed gives them for papers the seed deck cites (pubmed.ncbi.nlm.nih.gov).
+NAKAHARA = PubMedRecord(
+    pmid="12794819", title="Anti-interleukin-6 receptor antibody therapy reduces vascular "
+    "endothelial growth factor production in rheumatoid arthritis.",
+    authors=["Nakahara H", "Song J", "Sugimoto M"], authors_complete=False,
+    journal="Arthritis and rheumatism", iso_abbrev="Arthritis Rheum", medline_ta="Arthritis Rheum",
+    year=2003, volume="48", issue="6", pages="1521-9", first_page="1521", last_page="1529",
+)  # fmt: skip
+MIHARA = PubMedRecord(
+    pmid="16102523", authors=["Mihara M", "Kasutani K", "Okazaki M"], authors_complete=False,
+    journal="International immunopharmacology", iso_abbrev="Int Immunopharmacol",
+    year=2005, volume="5", issue="12", pages="1731-40", first_page="1731", last_page="1740",
+)  # fmt: skip
+SUKOFF = PubMedRecord(
+    pmid="23212583", authors=["Sukoff Rizzo SJ", "Neal SJ", "Hughes ZA"], authors_complete=False,
+    journal="Translational psychiatry", iso_abbrev="Transl Psychiatry", year=2012,
+    volume="2", issue="12", pages="e199", elocation="e199",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "record"),
+    [
+        ("1. Mihara M, et al. Int Immunopharmacol 2005; 5:1731–1740.", MIHARA),
+        ("1. Mihara M. Int Immunopharmacol. 2005 Nov;5(12):1731-40.", MIHARA),
+        ("1. Sukoff Rizzo SJ, et al. Transl Psychiatry. 2012; 2_: e199.", SUKOFF),
+    ],
+)
+def test_seed_citations_resolve_to_their_records(written: str, record: PubMedRecord) -> None:
+    decision = decide(parse_citation(written), [NAKAHARA, MIHARA, SUKOFF])
+    assert decision.status == "resolved"
+    assert decision.match is not None and decision.match.record.pmid == record.pmid
+
+
+def test_wrong_volume_still_resolves_and_names_the_volume() -> None:
+    citation = parse_citation("1. Nakahara H, et al. Arthritis Rheum 2003; 8:1521–1529.")
+    decision = decide(citation, [NAKAHARA, MIHARA])
+    assert decision.status == "resolved" and decision.match is not None
+    assert decision.match.record.pmid == "12794819"
+    assert decision.match.disagreements() == ["volume"]
+    assert "volume" in decision.reason
+
+
+def test_author_missing_from_a_complete_author_list_is_never_accepted() -> None:
+    # What ECitMatch may hand back: right journal, volume and page, another paper's authors.
+    complete = PubMedRecord(**{**NAKAHARA.__dict__, "authors_complete": True})
+    citation = parse_citation("Tanaka T, et al. Arthritis Rheum 2003; 48:1521-9.")
+    match = compare(citation, complete)
+    assert match.fields["journal"] == match.fields["volume"] == match.fields["first_page"] == 1.0
+    assert match.score <= 0.5
+    assert decide(citation, [complete]).status == "not_found"
+
+
+def test_two_records_that_fit_equally_are_ambiguous() -> None:
+    twin = PubMedRecord(**{**MIHARA.__dict__, "pmid": "99999999"})
+    decision = decide(
+        parse_citation("Mihara M. Int Immunopharmacol. 2005;5:1731-40."), [MIHARA, twin]
+    )
+    assert decision.status == "ambiguous"
+    assert sorted(decision.candidates) == ["16102523", "99999999"]
+
+
+@pytest.mark.parametrize(
+    ("written", "journal", "iso"),
+    [
+        ("Int Immunopharmacol", "International immunopharmacology", "Int Immunopharmacol"),
+        ("Rheumatology(Oxford)", "Rheumatology (Oxford, England)", "Rheumatology (Oxford)"),
+        ("Nature Reviews Drug Discovery", "Nature reviews. Drug discovery", "Nat Rev Drug Discov"),
+        ("Arthritis Research & Therapy", "Arthritis research & therapy", "Arthritis Res Ther"),
+        ("Ann. Rheum. Dis.", "Annals of the rheumatic diseases", "Ann Rheum Dis"),
+        ("N Engl J Med", "The New England journal of medicine", "N Engl J Med"),
+    ],
+)
+def test_journal_written_any_way_is_the_same_journal(written: str, journal: str, iso: str) -> None:
+    assert same_journal(written, PubMedRecord(pmid="1", journal=journal, iso_abbrev=iso))
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [("Arthritis Rheum", "Arthritis Res Ther"), ("Nat Rev Rheumatol", "Nat Rev Drug Discov")],
+)
+def test_different_journals_are_different(written: str, other: str) -> None:
+    assert not same_journal(written, PubMedRecord(pmid="1", journal=other, iso_abbrev=other))
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        (
+            "Actemra (tocilizumab) prescribing information. Genentech; 2021.",
+            "prescribing_information",
+        ),
+        ("Data on file. Roche; 2019.", "data_on_file"),
+        (
+            "Smolen JS, et al. Ann Rheum Dis 2019;78(Suppl 2):A123. EULAR 2019 abstract OP0001.",
+            "congress_abstract",
+        ),
+        (
+            "张三, 李四, 等. 托珠单抗治疗类风湿关节炎[J]. 中华风湿病学杂志, 2015, 19(3): 145-149.",
+            "chinese_journal",
+        ),
+        ("Mihara M. Int Immunopharmacol. 2005 Nov;5(12):1731-40.", None),
+    ],
+)
+def test_references_pubmed_cannot_hold_are_typed(written: str, kind: str | None) -> None:
+    assert classify_reference(parse_citation(written)) == kind
