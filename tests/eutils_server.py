@@ -1,0 +1,594 @@
+"""A real HTTP server on 127.0.0.1 that answers like NCBI E-utilities, for tests and benchmarks.
+
+    server = EUtilsServer(records, journals=journals).start()   # base URL in server.url
+    server.fail_next("efetch.fcgi", Canned.too_many(retry_after=1), Canned.status(502))
+    ... EUtilsClient(Settings(eutils_url=server.url)) ...
+    server.log                                                   # every request, with its start
+
+It serves EFetch (PubMed XML, GET and POST), ESearch (JSON or XML, a subset of PubMed's query
+syntax: see `evidence_query`), ECitMatch (text) and, for db=nlmcatalog, ESearch and ESummary
+(JSON) over a small journal table. Answers copy the recorded NCBI answers in
+tests/data/pubmed/recorded/ (see tests/data/README.md). Faults are scripted per utility.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from evidence.pubmed.records import PubMedRecord
+
+__all__ = ["Canned", "EUtilsServer", "Journal", "LoggedRequest", "eutils_server", "load_journals"]
+
+RECORDED = Path(__file__).parent / "data" / "pubmed" / "recorded"
+# Real EFetch answer for an id PubMed does not have: the envelope every EFetch answer shares.
+_EMPTY = (RECORDED / "efetch_empty_37909814.metapub.xml").read_text()
+EFETCH_HEAD, _, EFETCH_TAIL = _EMPTY.partition("</PubmedArticleSet>")
+EFETCH_TAIL = "</PubmedArticleSet>" + EFETCH_TAIL
+ESUMMARY_ERROR = (RECORDED / "esummary_error.biopython.xml").read_bytes()
+HTML_PAGE = (RECORDED / "efetch_html_page.biopython.html").read_bytes()
+ESEARCH_XML_HEAD = (RECORDED / "esearch1.biopython.xml").read_text().partition("<eSearchResult>")[0]
+RATE_LIMIT_JSON = {"error": "API rate limit exceeded", "api-key": "127.0.0.1", "count": "4"}
+XML = "text/xml; charset=UTF-8"
+JSON = "application/json; charset=UTF-8"
+TEXT = "text/plain; charset=UTF-8"
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the server saw it; `started` is time.monotonic() on arrival."""
+
+    method: str
+    path: str  # "/entrez/eutils/efetch.fcgi"
+    params: dict[str, str]
+    started: float
+
+    @property
+    def utility(self) -> str:
+        """Return the E-utility asked for: "efetch.fcgi", "esearch.fcgi", ..."""
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Canned:
+    """A scripted answer: `body=None` serves the normal answer (late, or cut, if asked)."""
+
+    status: int = 200
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    cut: bool = False  # send only the first half of the body, with a matching Content-Length
+    content_type: str = XML
+
+    @classmethod
+    def too_many(cls, retry_after: int | None = None) -> Canned:
+        """Return NCBI's 429, with Retry-After only when given (NCBI usually sends none)."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        limit = {**RATE_LIMIT_JSON, "limit": "3"}
+        return cls(429, json.dumps(limit).encode(), headers, content_type=JSON)
+
+    @classmethod
+    def failure(cls, status: int) -> Canned:
+        """Return a bare HTTP error status (500, 502, 503, 504, 400...)."""
+        body = f"<html><body><h1>{status}</h1></body></html>".encode()
+        return cls(status, body, content_type="text/html")
+
+    @classmethod
+    def slow(cls, delay: float) -> Canned:
+        """Return the normal answer after `delay` seconds."""
+        return cls(delay=delay)
+
+    @classmethod
+    def truncated(cls) -> Canned:
+        """Return the first half of the normal answer, as a complete HTTP message."""
+        return cls(cut=True)
+
+    @classmethod
+    def xml_error(cls, message: str | None = None, root: str = "eFetchResult") -> Canned:
+        """Return a 200 carrying an <ERROR> (default: NCBI's recorded ESummary one)."""
+        if message is None:
+            return cls(body=ESUMMARY_ERROR)
+        text = ESUMMARY_ERROR.decode().replace("eSummaryResult", root)
+        start, end = text.index("<ERROR>") + 7, text.index("</ERROR>")
+        return cls(body=(text[:start] + escape(message) + text[end:]).encode())
+
+    @classmethod
+    def html_page(cls) -> Canned:
+        """Return a 200 carrying an HTML page (NCBI's recorded one) instead of the answer."""
+        return cls(body=HTML_PAGE, content_type="text/html")
+
+    @classmethod
+    def json_error(cls, message: str = "API rate limit exceeded") -> Canned:
+        """Return a 200 carrying a JSON {"error": ...}, NCBI's rate-limit answer by default."""
+        body = {**RATE_LIMIT_JSON, "error": message, "limit": "3"}
+        return cls(body=json.dumps(body).encode(), content_type=JSON)
+
+
+class EUtilsServer:
+    """A loopback E-utilities over a list of PubMed records and a journal table."""
+
+    def __init__(
+        self,
+        records: Iterable[PubMedRecord] = (),
+        *,
+        journals: Iterable[Journal] = (),
+        latency: float = 0.0,
+        citmatch_checks_author: bool = False,
+    ) -> None:
+        self.records = {r.pmid: r for r in records}
+        if missing := [p for p, r in self.records.items() if not r.raw_xml]:
+            raise ValueError(f"records without raw_xml cannot be served by EFetch: {missing[:5]}")
+        self.journals = list(journals)
+        self.latency = latency
+        # NCBI's ECitMatch answers a journal+volume+page hit even when the author is wrong.
+        self.citmatch_checks_author = citmatch_checks_author
+        self.log: list[LoggedRequest] = []
+        self._faults: dict[str, deque[Canned]] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Return the base URL, like NCBI's `.../entrez/eutils/`."""
+        assert self._httpd is not None, "start() the server first"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/entrez/eutils/"
+
+    def start(self) -> EUtilsServer:
+        """Listen on a free port in a daemon thread."""
+        handler = type("Handler", (_Handler,), {"eutils": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and close the socket."""
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> EUtilsServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def fail_next(self, utility: str, *answers: Canned) -> None:
+        """Answer the next requests to `utility` ("efetch.fcgi"...) with these, in order."""
+        with self._lock:
+            self._faults[utility].extend(answers)
+
+    def requests(self, utility: str | None = None) -> list[LoggedRequest]:
+        """Return the logged requests, to one utility or to all."""
+        with self._lock:
+            return [r for r in self.log if utility is None or r.utility == utility]
+
+    def most_starts_within(self, window: float = 1.0) -> int:
+        """Return the largest number of requests that started within any `window` seconds."""
+        starts = sorted(r.started for r in self.requests())
+        most, first = 0, 0
+        for last, start in enumerate(starts):
+            while start - starts[first] >= window:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
+    def _take(self, request: LoggedRequest) -> Canned | None:
+        with self._lock:
+            self.log.append(request)
+            queue = self._faults[request.utility]
+            return queue.popleft() if queue else None
+
+    def answer(self, utility: str, params: dict[str, str]) -> tuple[int, str, bytes]:
+        """Answer a request as E-utilities would: (status, content type, body)."""
+        db = params.get("db", "pubmed")
+        if utility == "efetch.fcgi" and db == "pubmed":
+            return 200, XML, self._efetch(params)
+        if utility == "esearch.fcgi" and db in ("pubmed", "nlmcatalog"):
+            return 200, *self._esearch(params, db)
+        if utility == "esummary.fcgi" and db == "nlmcatalog":
+            return 200, JSON, self._esummary_nlmcatalog(params)
+        if utility == "ecitmatch.cgi":
+            if params.get("retmode") != "xml":  # NCBI serves its HTML form page then
+                return 200, "text/html", HTML_PAGE
+            return 200, TEXT, self._ecitmatch(params.get("bdata", ""))
+        return 400, XML, Canned.xml_error(f"Unsupported here: {utility} db={db}").body or b""
+
+    def _efetch(self, params: dict[str, str]) -> bytes:
+        ids = [i.strip() for i in params.get("id", "").split(",") if i.strip()]
+        if not ids:
+            return Canned.xml_error("Empty id list - nothing todo").body or b""
+        articles = [self.records[i].raw_xml or "" for i in dict.fromkeys(ids) if i in self.records]
+        return (EFETCH_HEAD + "".join(a + "\n" for a in articles) + EFETCH_TAIL).encode()
+
+    def _esearch(self, params: dict[str, str], db: str) -> tuple[str, bytes]:
+        term = params.get("term", "")
+        retmax, retstart = int(params.get("retmax", "20")), int(params.get("retstart", "0"))
+        if db == "pubmed":
+            ids, unknown = search_pubmed(term, list(self.records.values()))
+        else:
+            ids, unknown = search_journals(term, self.journals)
+        page = ids[retstart : retstart + retmax]
+        if params.get("retmode") == "json":
+            result: dict[str, Any] = {
+                "count": str(len(ids)),
+                "retmax": str(len(page)),
+                "retstart": str(retstart),
+                "idlist": page,
+                "translationset": [],
+                "querytranslation": term,
+            }
+            if unknown:
+                result["errorlist"] = {"phrasesnotfound": [], "fieldsnotfound": unknown}
+            header = {"type": "esearch", "version": "0.3"}
+            return JSON, json.dumps({"header": header, "esearchresult": result}).encode()
+        id_list = "".join(f"<Id>{i}</Id>\n" for i in page)
+        body = (
+            f"<eSearchResult><Count>{len(ids)}</Count><RetMax>{len(page)}</RetMax>"
+            f"<RetStart>{retstart}</RetStart><IdList>\n{id_list}</IdList><TranslationSet/>"
+            f"<QueryTranslation>{escape(term)}</QueryTranslation></eSearchResult>\n"
+        )
+        return XML, (ESEARCH_XML_HEAD + body).encode()
+
+    def _esummary_nlmcatalog(self, params: dict[str, str]) -> bytes:
+        by_id = {j.nlm_unique_id: j for j in self.journals}
+        uids = [i.strip() for i in params.get("id", "").split(",") if i.strip()]
+        result: dict[str, Any] = {"uids": uids}
+        for uid in uids:
+            journal = by_id.get(uid)
+            result[uid] = (
+                journal.summary()
+                if journal
+                else {"uid": uid, "error": "cannot get document summary"}
+            )
+        header = {"type": "esummary", "version": "0.3"}
+        return json.dumps({"header": header, "result": result}).encode()
+
+    def _ecitmatch(self, bdata: str) -> bytes:
+        lines = [line for line in bdata.replace("\n", "\r").split("\r") if line.strip()]
+        return "".join(self._citmatch_line(line) + "\n" for line in lines).encode()
+
+    def _citmatch_line(self, line: str) -> str:
+        journal, year, volume, page, author, key = ([*line.split("|"), *[""] * 6])[:6]
+        wanted = fold(journal)
+        names = [
+            (r, {fold(r.medline_ta), fold(r.iso_abbrev), fold(r.journal)})
+            for r in self.records.values()
+        ]
+        in_journal = [r for r, known in names if wanted and wanted in known]
+        catalog = any(wanted in {fold(j.medline_ta), fold(j.title)} for j in self.journals)
+        if not in_journal and not catalog:
+            answer = "NOT_FOUND;INVALID_JOURNAL"
+        else:
+            hits = [
+                r
+                for r in in_journal
+                if (not year.strip() or str(r.year) == year.strip())
+                and (not volume.strip() or r.volume == volume.strip())
+                and (not page.strip() or r.first_page == page.strip())
+            ]
+            by_author = [r for r in hits if r.authors and author_matches(r.authors[0], author)]
+            if self.citmatch_checks_author or (len(hits) > 1 and by_author):
+                hits = by_author
+            pmids = sorted((r.pmid for r in hits), key=int)
+            if len(pmids) == 1:
+                answer = pmids[0]
+            else:
+                answer = f"AMBIGUOUS {','.join(pmids)}" if pmids else "NOT_FOUND"
+        return "|".join([journal, year, volume, page, author, key, answer])
+
+
+def author_matches(author: str, query: str) -> bool:
+    """Tell whether "Garbers C" answers a query "garbers", "garbers c" or "garbers ch"."""
+    have, want = fold(author).split(), fold(query).split()
+    if not want or len(want) > len(have):
+        return False
+    if have[: len(want)] == want:
+        return True
+    return len(want) == len(have) and have[:-1] == want[:-1] and have[-1].startswith(want[-1])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    eutils: EUtilsServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as NCBI and httpx do
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._serve()
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self._serve()
+
+    def _serve(self) -> None:
+        started = time.monotonic()
+        split = urlsplit(self.path)
+        params = dict(parse_qsl(split.query, keep_blank_values=True))
+        if self.command == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            form = self.rfile.read(length).decode("utf-8", "replace")
+            params.update(parse_qsl(form, keep_blank_values=True))
+        logged = LoggedRequest(self.command, split.path, params, started)
+        utility = logged.utility
+        canned = self.eutils._take(logged)
+        time.sleep(self.eutils.latency + (canned.delay if canned else 0.0))
+        status, content_type, body = self.eutils.answer(utility, params)
+        headers: dict[str, str] = {}
+        if canned is not None:
+            if canned.body is not None:
+                status, content_type, body = canned.status, canned.content_type, canned.body
+            headers = canned.headers
+            body = body[: len(body) // 2] if canned.cut else body
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting (a timeout test)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Keep test output quiet."""
+
+
+def load_journals(path: Path = RECORDED / "nlmcatalog_journals.biopython.xml") -> list[Journal]:
+    """Read NLM catalog records (SerialsSet XML, as EFetch db=nlmcatalog gave them)."""
+    journals = []
+    for serial in ET.parse(path).getroot().iter("Serial"):
+        journals.append(
+            Journal(
+                nlm_unique_id=serial.findtext("NlmUniqueID", "").strip(),
+                title=serial.findtext("Title", "").strip(),
+                medline_ta=serial.findtext("MedlineTA"),
+                iso_abbrev=serial.findtext("ISOAbbreviation"),
+                issns=tuple(
+                    (i.text.strip(), i.get("IssnType", "")) for i in serial.iter("ISSN") if i.text
+                ),
+            )
+        )
+    return journals
+
+
+@dataclass(frozen=True)
+class Journal:
+    """One NLM catalog entry of the server's journal table."""
+
+    nlm_unique_id: str
+    title: str  # as the catalog writes it, e.g. "Nature reviews. Drug discovery"
+    medline_ta: str | None = None
+    iso_abbrev: str | None = None
+    issns: tuple[tuple[str, str], ...] = ()  # (ISSN, "Print" | "Electronic")
+
+    def summary(self) -> dict[str, Any]:
+        """Return the entry as ESummary's JSON for db=nlmcatalog writes it."""
+        title = self.title if self.title.endswith(".") else self.title + "."
+        return {
+            "uid": self.nlm_unique_id,
+            "nlmuniqueid": self.nlm_unique_id,
+            "titlemainsort": fold(self.title),
+            "titlemainlist": [{"title": title, "sorttitle": fold(self.title)}],
+            "medlineta": self.medline_ta or "",
+            "isoabbreviation": self.iso_abbrev or "",
+            "issnlist": [{"issn": i, "issntype": t, "validyn": "Y"} for i, t in self.issns],
+        }
+
+
+# ---- the query language: a useful subset of PubMed's ------------------------------------------
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<paren>[()])|"(?P<phrase>[^"]*)"\s*(?:\[(?P<ptag>[^\]]*)\])?'
+    r"|\[(?P<tag>[^\]]*)\]|(?P<word>[^\s()\"\[]+)(?:\[(?P<wtag>[^\]]*)\])?)"
+)
+_TAGS = {  # PubMed's tags and the long names its query translation uses
+    "1au": "1au", "author - first": "1au", "au": "au", "auth": "au", "author": "au",
+    "ta": "ta", "journal": "ta", "jour": "ta", "dp": "dp", "pdat": "dp",
+    "publication date": "dp", "vi": "vi", "volume": "vi", "ip": "ip", "issue": "ip",
+    "pg": "pg", "pagination": "pg", "doi": "doi", "aid": "doi", "lid": "doi",
+    "pmid": "pmid", "uid": "pmid", "ti": "ti", "title": "ti", "tiab": "tiab",
+    "title/abstract": "tiab", "all fields": "tiab", "all": "tiab",
+    "issn": "issn", "nlmid": "nlmid", "nlm unique id": "nlmid", "filter": "filter",
+    "sb": "filter", "subset": "filter",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term: its text, its field tag (None: all fields) and whether it was quoted."""
+
+    text: str
+    tag: str | None = None
+    quoted: bool = False
+
+
+Node = Term | tuple[str, "Node", "Node"]
+
+
+def fold(text: str | None) -> str:
+    """Fold text for comparison: lower case, punctuation as spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", (text or "").lower()).split())
+
+
+def parse_query(term: str) -> Node | None:
+    """Parse Entrez query syntax; operators bind left to right, as PubMed's do."""
+    items: list[Term | str] = []
+    pending: list[str] = []  # untagged words: a following tag applies to all ("smith j[au]")
+
+    def flush() -> None:
+        items.extend(Term(w) for w in pending)
+        pending.clear()
+
+    for match in _TOKEN.finditer(term):
+        if match["paren"]:
+            flush()
+            items.append(match["paren"])
+        elif match["phrase"] is not None:
+            flush()
+            items.append(Term(match["phrase"], match["ptag"], quoted=True))
+        elif match["tag"] is not None:
+            if pending:
+                items.append(Term(" ".join(pending), match["tag"]))
+                pending.clear()
+        elif match["word"] in ("AND", "OR", "NOT"):
+            flush()
+            items.append(match["word"])
+        elif match["wtag"] is not None:
+            items.append(Term(" ".join([*pending, match["word"]]), match["wtag"]))
+            pending.clear()
+        else:
+            pending.append(match["word"])
+    flush()
+    node, _ = _parse_items(items, 0)
+    return node
+
+
+def _parse_items(items: list[Term | str], pos: int) -> tuple[Node | None, int]:
+    node: Node | None = None
+    op = "AND"
+    while pos < len(items):
+        item = items[pos]
+        pos += 1
+        if item == ")":
+            break
+        if item in ("AND", "OR", "NOT"):
+            op = str(item)
+            continue
+        operand: Node | None = item if isinstance(item, Term) else None
+        if item == "(":
+            operand, pos = _parse_items(items, pos)
+        if operand is not None:
+            node = operand if node is None else (op, node, operand)
+        op = "AND"
+    return node, pos
+
+
+def evaluate(node: Node | None, match: Callable[[Term], set[str]]) -> set[str]:
+    """Return the ids a parsed query selects; `match` answers single terms."""
+    if node is None:
+        return set()
+    if isinstance(node, Term):
+        return match(node)
+    op, left, right = node
+    a, b = evaluate(left, match), evaluate(right, match)
+    return a & b if op == "AND" else a | b if op == "OR" else a - b
+
+
+def _words_in(text: str | None, term: Term) -> bool:
+    have, want = f" {fold(text)} ", fold(term.text)
+    if term.quoted or " " in want:
+        return f" {want} " in have
+    if want.endswith("*") or term.text.endswith("*"):  # PubMed's truncation
+        return f" {want.rstrip('*')}" in have
+    return f" {want} " in have
+
+
+def _year_in(year: int | None, text: str) -> bool:
+    bounds = [int(b[:4]) for b in re.findall(r"\d{4}", text)]
+    if year is None or not bounds:
+        return False
+    return bounds[0] <= year <= bounds[-1]
+
+
+def _record_matches(record: PubMedRecord, field_: str | None, term: Term) -> bool:
+    want = fold(term.text)
+    if field_ in (None, "ti"):
+        return _words_in(record.title, term)
+    if field_ == "tiab":
+        return _words_in(record.title, term) or _words_in(record.abstract, term)
+    if field_ == "1au":
+        return bool(record.authors) and author_matches(record.authors[0], term.text)
+    if field_ == "au":
+        return any(author_matches(a, term.text) for a in record.authors)
+    if field_ == "ta":
+        return want in {fold(record.medline_ta), fold(record.iso_abbrev), fold(record.journal)}
+    if field_ == "dp":
+        return _year_in(record.year, term.text)
+    exact = {
+        "vi": record.volume,
+        "ip": record.issue,
+        "doi": record.doi,
+        "pmid": record.pmid,
+        "pg": record.first_page,
+    }
+    return field_ in exact and fold(exact[field_]) == want != ""
+
+
+def search_pubmed(term: str, records: list[PubMedRecord]) -> tuple[list[str], list[str]]:
+    """Return (PMIDs newest first, unknown field tags) for a PubMed query over the records."""
+    everything = {r.pmid for r in records}
+    unknown: list[str] = []
+
+    def match(t: Term) -> set[str]:
+        field_ = _TAGS.get(t.tag.strip().lower()) if t.tag is not None else None
+        if t.tag is not None and field_ is None:
+            unknown.append(f"[{t.tag}]")  # NCBI ignores the term and says so in its errorlist
+            return set(everything)
+        return {r.pmid for r in records if _record_matches(r, field_, t)}
+
+    found = evaluate(parse_query(term), match)
+    return sorted(found, key=int, reverse=True), unknown
+
+
+def search_journals(term: str, journals: list[Journal]) -> tuple[list[str], list[str]]:
+    """Return (NLM ids, unknown field tags) for an NLM catalog query over the journal table."""
+    everything = {j.nlm_unique_id for j in journals}
+    unknown: list[str] = []
+
+    def match(t: Term) -> set[str]:
+        field_ = _TAGS.get(t.tag.strip().lower()) if t.tag is not None else "ti"
+        if field_ == "filter":  # every journal of the table is one of ncbijournals
+            return set(everything) if fold(t.text) == "ncbijournals" else set()
+        if field_ not in ("ti", "ta", "issn", "nlmid"):
+            unknown.append(f"[{t.tag}]")
+            return set(everything)
+        hits = set()
+        for j in journals:
+            if field_ == "ti":
+                ok = _words_in(j.title, t) or _words_in(j.medline_ta, t)
+            elif field_ == "ta":
+                ok = fold(t.text) in {fold(j.medline_ta), fold(j.iso_abbrev)}
+            elif field_ == "issn":
+                ok = any(fold(i) == fold(t.text) for i, _ in j.issns)
+            else:
+                ok = j.nlm_unique_id == t.text.strip()
+            if ok:
+                hits.add(j.nlm_unique_id)
+        return hits
+
+    found = evaluate(parse_query(term), match)
+    return [j.nlm_unique_id for j in journals if j.nlm_unique_id in found], unknown
+
+
+@pytest.fixture
+def eutils_server() -> Iterator[Callable[..., EUtilsServer]]:
+    """Start loopback E-utilities servers: `eutils_server(records, journals=...)`; stop after."""
+    servers: list[EUtilsServer] = []
+
+    def start(records: Iterable[PubMedRecord] = (), **options: Any) -> EUtilsServer:
+        server = EUtilsServer(records, **options).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
