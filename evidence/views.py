@@ -113,9 +113,7 @@ def list_papers(session: Session) -> list[PaperPublic]:
     papers: dict[int, PaperPublic] = {}
     for paper, citation_id in rows:
         if paper.id not in papers:
-            papers[paper.id or 0] = PaperPublic(
-                **paper_fields(paper).model_dump(), citation_ids=[]
-            )
+            papers[paper.id or 0] = PaperPublic(**paper_fields(paper).model_dump(), citation_ids=[])
         papers[paper.id or 0].citation_ids.append(citation_id or 0)
     return list(papers.values())
 
@@ -128,6 +126,8 @@ class ClaimCitationPublic(BaseModel):
     as_written: str
     link: str
     fields: dict[str, Any]
+    pmid: str | None  # the resolved PMID, once enrichment found it
+    resolution: str | None  # the resolution status, once enrichment ran
 
 
 class MarkerPublic(BaseModel):
@@ -228,12 +228,13 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
     claim_ids = [claim.id for claim, _ in rows]
     cited: dict[int, list[ClaimCitationPublic]] = defaultdict(list)
     link_rows = session.exec(
-        select(ClaimCitation, Citation)
+        select(ClaimCitation, Citation, Paper.pmid)
         .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
+        .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
         .where(col(ClaimCitation.claim_id).in_(claim_ids))
         .order_by(col(Citation.position))
     ).all()
-    for link, citation in link_rows:
+    for link, citation, pmid in link_rows:
         cited[link.claim_id].append(
             ClaimCitationPublic(
                 id=citation.id or 0,
@@ -241,6 +242,8 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
                 as_written=citation.as_written,
                 link=link.method,
                 fields={name: getattr(citation, name) for name in PARSED_FIELDS},
+                pmid=pmid,
+                resolution=citation.resolution_status,
             )
         )
     markers: dict[int, list[MarkerPublic]] = defaultdict(list)
