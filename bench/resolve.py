@@ -26,13 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evidence.pubmed.parse import iter_pubmed_records, open_pubmed_file  # noqa: E402
-
 from evidence.config import Settings  # noqa: E402
 from evidence.db import make_engine, prepare_database, session_scope  # noqa: E402
 from evidence.ingest.citation import parse_citation  # noqa: E402
 from evidence.pubmed.client import EUtilsClient  # noqa: E402
 from evidence.pubmed.journals import JournalNames  # noqa: E402
+from evidence.pubmed.parse import iter_pubmed_records, open_pubmed_file  # noqa: E402
 from evidence.pubmed.records import PubMedRecord  # noqa: E402
 from evidence.pubmed.resolve import Resolution, Resolver  # noqa: E402
 from evidence.pubmed.store import LocalPubMed  # noqa: E402

@@ -7,7 +7,7 @@
     ├── NotFoundError                  exit 3   HTTP 404  an id that is not in the database
     ├── SchemaOutOfDateError           exit 4   HTTP 503  the database needs `evidence db upgrade`
     └── ExternalServiceError           exit 5   HTTP 502  PubMed failed after every retry
-        └── PubMedError                exit 5   HTTP 502  NCBI answered with an error (in a 200, too)
+        └── PubMedError                exit 5   HTTP 502  NCBI said an error (in a 200, too)
 
 The CLI and the API each translate these in one place (`evidence.cli`, `api.errors`).
 """

@@ -20,6 +20,7 @@ DATA = Path(__file__).parent / "data"
 PROJECT = Path(__file__).resolve().parent.parent
 SEED_DECK = PROJECT / "evidence" / "data" / "il6-tocilizumab-ra-deck.txt"
 POSTGRES_URL = os.environ.get("EVIDENCE_TEST_DATABASE_URL")
+pytest_plugins = ["tests.eutils_server"]  # the loopback E-utilities fixture
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 

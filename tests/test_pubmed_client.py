@@ -25,7 +25,6 @@ from evidence.pubmed.client import (
 )
 from evidence.pubmed.records import PubMedRecord
 from tests.eutils_server import RECORDED, Canned, EUtilsServer, load_journals
-from tests.eutils_server import eutils_server as eutils_server
 
 T = TypeVar("T")
 FAST = RetryPolicy(base_delay=0.01, max_delay=0.05)

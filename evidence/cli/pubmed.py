@@ -105,7 +105,7 @@ def resolve(
             settings,
             lambda client: resolve_strings(session, client=client, strings=citations),
         )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "input": text,
             "pmid": r.pmid,
@@ -150,9 +150,7 @@ def papers(format: FormatOption = OutputFormat.table) -> None:
 
 @pubmed_app.command("import")
 def pubmed_import(
-    files: Annotated[
-        list[Path], typer.Argument(help="PubmedArticleSet XML files, plain or .gz.")
-    ],
+    files: Annotated[list[Path], typer.Argument(help="PubmedArticleSet XML files, plain or .gz.")],
 ) -> None:
     """Stream PubMed records (EFetch output, NCBI's baseline files) into the local store."""
     engine = open_engine()

@@ -145,4 +145,3 @@ def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> Extra
     return ExtractedClaim(
         page, "sentence", sentence, remove_markers(sentence, markers), extracted, cites
     )
-

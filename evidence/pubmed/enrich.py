@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -116,7 +116,7 @@ async def refresh_stale(
     session: Session, client: Any, citations: Sequence[Citation], older_than: timedelta
 ) -> int:
     """Fetch again the records of these citations that were fetched before the cutoff."""
-    cutoff = datetime.now(timezone.utc) - older_than
+    cutoff = datetime.now(UTC) - older_than
     paper_ids = {c.paper_id for c in citations if c.paper_id is not None}
     papers = session.exec(select(Paper).where(col(Paper.id).in_(paper_ids))).all()
     stale = [p.pmid for p in papers if p.pmid and _older(p.fetched_at, cutoff)]
@@ -131,7 +131,7 @@ def _older(fetched_at: datetime | None, cutoff: datetime) -> bool:
     if fetched_at is None:
         return True
     if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+        fetched_at = fetched_at.replace(tzinfo=UTC)
     return fetched_at < cutoff
 
 

@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 from evidence.ingest.citation import ParsedCitation
 from evidence.pubmed.records import PubMedRecord
 
-WEIGHTS = {"author": 3.0, "year": 2.0, "journal": 2.0, "volume": 2.0, "first_page": 3.0, "title": 3.0}
+WEIGHTS = {
+    "author": 3.0, "year": 2.0, "journal": 2.0, "volume": 2.0, "first_page": 3.0, "title": 3.0,
+}  # fmt: skip
 ACCEPT = 0.8  # weighted agreement needed to accept a candidate
 MARGIN = 0.15  # how far the best must stand above the next to be chosen over it
 MIN_FIELDS = 3  # fields compared before any decision
@@ -26,7 +28,7 @@ JOURNAL_STOPWORDS = {"of", "and", "the", "for", "in", "on", "de", "la"}
 
 
 def fold(text: str | None) -> str:
-    """Fold a name to lower-case ASCII letters: "Rose-John" -> "rosejohn", "Stępień" -> "stepien"."""
+    """Fold a name to lower-case ASCII letters: "Rose-John" → "rosejohn", "Stępień" → "stepien"."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -64,7 +66,8 @@ def same_journal(written: str, record: PubMedRecord) -> bool:
 
 def _abbreviates(short: list[str], full: list[str]) -> bool:
     """Tell whether each word of `short` begins the matching word of `full` (ISO style)."""
-    return len(short) == len(full) and all(f.startswith(s) for s, f in zip(short, full, strict=True))
+    pairs = zip(short, full, strict=False)
+    return len(short) == len(full) and all(f.startswith(s) for s, f in pairs)
 
 
 def _pages_equal(written: str | None, record: str | None) -> bool:

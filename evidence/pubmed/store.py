@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -99,15 +99,15 @@ class LocalPubMed:
         page, volume or first author."""
         if not citation.year:
             return []
-        keys = []
+        keys: list[ColumnElement[bool]] = []
         if citation.first_page or citation.article_number:
             pages = [p for p in (citation.first_page, citation.article_number) if p]
             keys += [col(Paper.first_page).in_(pages), col(Paper.elocation).in_(pages)]
         if citation.volume:
-            keys.append(Paper.volume == citation.volume)
+            keys.append(col(Paper.volume) == citation.volume)
         surname = fold(citation.first_author)
         if surname:
-            keys.append(Paper.first_author == surname)
+            keys.append(col(Paper.first_author) == surname)
         if not keys:
             return []
         years = [citation.year - 1, citation.year, citation.year + 1]
