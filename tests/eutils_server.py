@@ -137,6 +137,7 @@ class EUtilsServer:
         self.citmatch_checks_author = citmatch_checks_author
         self.log: list[LoggedRequest] = []
         self._faults: dict[str, deque[Canned]] = defaultdict(deque)
+        self._journal_index: dict[str, list[PubMedRecord]] | None = None
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -264,6 +265,17 @@ class EUtilsServer:
         header = {"type": "esummary", "version": "0.3"}
         return json.dumps({"header": header, "result": result}).encode()
 
+    def _by_journal(self) -> dict[str, list[PubMedRecord]]:
+        """Index the records by every folded name of their journal (built once)."""
+        if self._journal_index is None:
+            index: dict[str, list[PubMedRecord]] = defaultdict(list)
+            for record in self.records.values():
+                names = {fold(record.medline_ta), fold(record.iso_abbrev), fold(record.journal)}
+                for name in names - {""}:
+                    index[name].append(record)
+            self._journal_index = dict(index)
+        return self._journal_index
+
     def _ecitmatch(self, bdata: str) -> bytes:
         lines = [line for line in bdata.replace("\n", "\r").split("\r") if line.strip()]
         return "".join(self._citmatch_line(line) + "\n" for line in lines).encode()
@@ -271,11 +283,7 @@ class EUtilsServer:
     def _citmatch_line(self, line: str) -> str:
         journal, year, volume, page, author, key = ([*line.split("|"), *[""] * 6])[:6]
         wanted = fold(journal)
-        names = [
-            (r, {fold(r.medline_ta), fold(r.iso_abbrev), fold(r.journal)})
-            for r in self.records.values()
-        ]
-        in_journal = [r for r, known in names if wanted and wanted in known]
+        in_journal = self._by_journal().get(wanted, []) if wanted else []
         catalog = any(wanted in {fold(j.medline_ta), fold(j.title)} for j in self.journals)
         if not in_journal and not catalog:
             answer = "NOT_FOUND;INVALID_JOURNAL"

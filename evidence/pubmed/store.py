@@ -61,9 +61,12 @@ def save_records(
 
 
 def _upsert(session: Session, insert: Any, rows: list[dict[str, Any]]) -> int:
-    statement = insert(Paper).values(rows)
+    # One statement, many parameter sets (executemany): compiling a VALUES list of thousands
+    # of rows costs more than writing them.
+    statement = insert(Paper.__table__)
     updated = {name: statement.excluded[name] for name in rows[0] if name != "pmid"}
-    session.execute(statement.on_conflict_do_update(index_elements=["pmid"], set_=updated))
+    statement = statement.on_conflict_do_update(index_elements=["pmid"], set_=updated)
+    session.connection().execute(statement, rows)
     return len(rows)
 
 
