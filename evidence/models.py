@@ -152,6 +152,15 @@ class Citation(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
     resolved_at: datetime | None = None
+    # What verification found (evidence.verify): verdict, differing fields, notices.
+    verdict: str | None = Field(default=None, max_length=16, index=True)
+    verdict_fields: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    verdict_notes: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    verified_at: datetime | None = None
 
 
 class ClaimCitation(SQLModel, table=True):

@@ -16,17 +16,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from evidence.ingest.citation import ParsedCitation, parse_citation
+from evidence.ingest.citation import parse_citation
 from evidence.models import Citation, Paper, utc_now
 from evidence.pubmed.journals import JournalNames
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.resolve import Resolution, Resolver
-from evidence.pubmed.store import LocalPubMed, save_records
-
-PARSED = (
-    "authors", "et_al", "first_author", "title", "journal", "year", "month", "volume", "issue",
-    "supplement", "pages", "first_page", "last_page", "article_number", "doi", "pmid", "pmcid",
-)  # fmt: skip
+from evidence.pubmed.store import LocalPubMed, parsed_of, save_records
+from evidence.verify.judge import judge_citations
 
 
 @dataclass(frozen=True)
@@ -39,13 +35,6 @@ class EnrichReport:
     skipped: int  # citations already settled, not asked about again
     refreshed: int  # stale records fetched again
     requests: int  # requests sent to E-utilities
-
-
-def parsed_of(citation: Citation) -> ParsedCitation:
-    """Rebuild the parsed fields of a stored citation."""
-    return ParsedCitation(
-        raw=citation.as_written, **{name: getattr(citation, name) for name in PARSED}
-    )
 
 
 async def enrich_citations(
@@ -85,6 +74,7 @@ async def enrich_citations(
     if refresh_older_than is not None and client is not None:
         refreshed = await refresh_stale(session, client, citations, refresh_older_than)
     session.flush()
+    judge_citations(session, citations)  # a new or refreshed record gives a fresh verdict
     statuses = Counter(c.resolution_status or "open" for c in citations)
     return EnrichReport(
         citations=len(citations),

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from evidence.ingest.citation import ParsedCitation
-from evidence.models import Paper, utc_now
+from evidence.models import Citation, Paper, utc_now
 from evidence.pubmed.match import fold
 from evidence.pubmed.records import PubMedRecord
 
@@ -22,7 +22,18 @@ PAPER_FIELDS = (
     "last_page", "elocation", "doi", "pmcid", "abstract", "mesh", "keywords",
     "publication_types", "comments_corrections", "languages", "raw_xml",
 )  # fmt: skip
+PARSED = (
+    "authors", "et_al", "first_author", "title", "journal", "year", "month", "volume", "issue",
+    "supplement", "pages", "first_page", "last_page", "article_number", "doi", "pmid", "pmcid",
+)  # fmt: skip
 CHUNK = 500  # rows per INSERT statement: well under SQLite's and PostgreSQL's parameter limits
+
+
+def parsed_of(citation: Citation) -> ParsedCitation:
+    """Rebuild the parsed fields of a stored citation."""
+    return ParsedCitation(
+        raw=citation.as_written, **{name: getattr(citation, name) for name in PARSED}
+    )
 
 
 def paper_row(record: PubMedRecord, *, source: str, fetched_at: datetime) -> dict[str, Any]:
@@ -63,7 +74,7 @@ def save_records(
 def _upsert(session: Session, insert: Any, rows: list[dict[str, Any]]) -> int:
     # One statement, many parameter sets (executemany): compiling a VALUES list of thousands
     # of rows costs more than writing them.
-    statement = insert(Paper.__table__)
+    statement = insert(Paper.__table__)  # type: ignore[attr-defined]
     updated = {name: statement.excluded[name] for name in rows[0] if name != "pmid"}
     statement = statement.on_conflict_do_update(index_elements=["pmid"], set_=updated)
     session.connection().execute(statement, rows)

@@ -1,0 +1,86 @@
+"""Compare a citation as written with its PubMed record, field by field. Pure.
+
+Formatting is not an error: an en dash for a hyphen, an abbreviated page range (`1731–1740` is
+`1731-40`), `Rheumatology(Oxford)` for `Rheumatology (Oxford)`, diacritics, stray underscores
+from PDF extraction, `1-16` written for an article that has an e-locator instead of pages. A
+wrong first author, year, journal, volume, issue, first or last page, or article number is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evidence.ingest.citation import ParsedCitation
+from evidence.pubmed.match import fold, same_journal, surname_of
+from evidence.pubmed.records import PubMedRecord
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    """One field whose written value is not PubMed's: names as in the citation JSON."""
+
+    field: str
+    written: str
+    pubmed: str
+
+
+def _page(value: str | None) -> str:
+    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", "e199" -> "e199"."""
+    if not value:
+        return ""
+    return re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
+
+
+def _issue(value: str | None) -> str:
+    """Fold an issue: "Suppl 2" -> "suppl2", "(4)" -> "4"."""
+    return re.sub(r"[^a-z0-9]", "", (value or "").lower()).replace("supplement", "suppl")
+
+
+def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[FieldDifference]:
+    """Return every field where the citation says something other than PubMed."""
+    differences: list[FieldDifference] = []
+
+    def differ(field: str, written: object, pubmed: object) -> None:
+        differences.append(FieldDifference(field, str(written), str(pubmed)))
+
+    pubmed_author = surname_of(record.authors[0]) if record.authors else None
+    cited_author = citation.first_author
+    if cited_author and pubmed_author and fold(cited_author) != fold(pubmed_author):
+        differ("first_author", cited_author, pubmed_author)
+    if citation.year and record.year and citation.year != record.year:
+        differ("year", citation.year, record.year)
+    pubmed_journal = record.iso_abbrev or record.journal
+    if citation.journal and pubmed_journal and not same_journal(citation.journal, record):
+        differ("journal", citation.journal, pubmed_journal)
+    if citation.volume and record.volume and citation.volume.strip() != record.volume.strip():
+        differ("volume", citation.volume, record.volume)
+    written_issues = {_issue(citation.issue), _issue(citation.supplement)} - {""}
+    if written_issues and record.issue and _issue(record.issue) not in written_issues:
+        differ("issue", citation.issue or citation.supplement, record.issue)
+    differences += _page_differences(citation, record)
+    return differences
+
+
+def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[FieldDifference]:
+    """Compare pages, or article numbers for an article that has an e-locator and no pages."""
+    written_first = citation.article_number or citation.first_page
+    field = "article_number" if citation.article_number else "first_page"
+    paged = bool(record.first_page) and _page(record.first_page) != _page(record.elocation)
+    if not paged:
+        # Only an e-locator ("e199", "a016295"): "1-16" written for it is the PDF's page count.
+        page_count = citation.first_page == "1" and not citation.article_number
+        eloc = record.elocation
+        if eloc and written_first and not page_count and _page(written_first) != _page(eloc):
+            return [FieldDifference("article_number", written_first, eloc)]
+        return []
+    differences = []
+    if written_first and _page(written_first) not in (
+        _page(record.first_page),
+        _page(record.elocation),
+    ):
+        differences.append(FieldDifference(field, written_first, record.first_page or ""))
+    last = citation.last_page
+    if last and record.last_page and _page(last) != _page(record.last_page):
+        differences.append(FieldDifference("last_page", last, record.last_page))
+    return differences

@@ -1,0 +1,290 @@
+"""Verification: field rules on real records, verdicts, claim checks, and the seed deck end to
+end (enriched offline from the shipped snapshot), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from evidence.cli import app
+from evidence.db import session_scope
+from evidence.ingest.citation import parse_citation
+from evidence.ingest.pipeline import ingest_file
+from evidence.pubmed.enrich import enrich_citations
+from evidence.pubmed.importer import import_files
+from evidence.pubmed.parse import parse_pubmed_xml
+from evidence.pubmed.records import PubMedRecord
+from evidence.verify import VerificationReport, verify
+from evidence.verify.fields import compare_fields
+from evidence.verify.kinds import evidence_kind
+from evidence.verify.numbers import appears_in, stated_numbers
+from evidence.verify.verdicts import judge_citation
+from tests.conftest import PROJECT, SEED_DECK
+
+SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
+RECORDS = {r.pmid: r for r in parse_pubmed_xml(SNAPSHOT.read_bytes())}
+NAKAHARA, MIHARA, SUKOFF, LIPSKY = (
+    RECORDS["12794819"], RECORDS["16102523"], RECORDS["23212583"], RECORDS["16899108"],
+)  # fmt: skip
+
+
+def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]]:
+    return [(d.field, d.written, d.pubmed) for d in compare_fields(parse_citation(written), record)]
+
+
+@pytest.mark.parametrize(
+    ("written", "record"),
+    [
+        ("Mihara M, et al. Int Immunopharmacol 2005; 5:1731–1740.", MIHARA),  # en dash, full range
+        ("Mihara M. Int Immunopharmacol. 2005 Nov;5(12):1731-40.", MIHARA),  # abbreviated range
+        ("Mihara M. International Immunopharmacology. 2005;5(12):1731-1740.", MIHARA),  # full name
+        ("Mihará M. Int Immunopharmacol 2005;5:1731-40.", MIHARA),  # a diacritic
+        ("Sukoff Rizzo SJ, et al. Transl Psychiatry. 2012; 2_: e199.", SUKOFF),  # stray underscore
+        ("Sukoff Rizzo SJ, et al. Transl Psychiatry. 2012;2(12):e199.", SUKOFF),
+        ("Lipsky PE. Arthritis Res Ther 2006; 8(Suppl 2):S4.", LIPSKY),  # supplement as issue
+        ("Nakahara H, et al. Arthritis Rheum. 2003 Jun;48(6):1521-9.", NAKAHARA),
+    ],
+)
+def test_formatting_is_not_an_error(written: str, record: PubMedRecord) -> None:
+    assert differences(written, record) == []
+
+
+def test_pages_written_for_an_e_located_article_are_not_an_error() -> None:
+    eloc = PubMedRecord(
+        pmid="1", authors=["Tanaka T"], journal="Cold Spring Harbor perspectives in biology",
+        iso_abbrev="Cold Spring Harb Perspect Biol", year=2014, volume="6", issue="10",
+        elocation="a016295",
+    )  # fmt: skip
+    written = "Toshio Tanaka et al., Cold Spring Harb Perspect Biol.2014;6(10):1-16."
+    assert differences(written, eloc) == []
+    assert differences("Tanaka T. Cold Spring Harb Perspect Biol. 2014;6(10):a016296.", eloc) == [
+        ("article_number", "a016296", "a016295")
+    ]
+
+
+def test_journal_written_with_parenthesis_glued_is_the_same_journal() -> None:
+    rheumatology = PubMedRecord(
+        pmid="1", authors=["Hashizume M"], journal="Rheumatology (Oxford, England)",
+        iso_abbrev="Rheumatology (Oxford)", year=2008, volume="47", issue="11",
+        pages="1635-40", first_page="1635", last_page="1640",
+    )  # fmt: skip
+    written = "Hashizume M  et al, Rheumatology(Oxford). 2008 Nov; 47(11): 1635-40."
+    assert differences(written, rheumatology) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Nakahara H, et al. Arthritis Rheum 2003; 8:1521–1529.", [("volume", "8", "48")]),
+        ("Nakahara H, et al. Arthritis Rheum 2004; 48:1521–1529.", [("year", "2004", "2003")]),
+        ("Nakahara H, et al. Arthritis Rheum 2003; 48:1621–1629.",
+         [("first_page", "1621", "1521"), ("last_page", "1629", "1529")]),
+        ("Nakahira H, et al. Arthritis Rheum 2003; 48:1521–1529.", [("first_author", "Nakahira", "Nakahara")]),
+        ("Nakahara H, et al. Arthritis Res Ther 2003; 48:1521–1529.",
+         [("journal", "Arthritis Res Ther", "Arthritis Rheum")]),
+        ("Nakahara H, et al. Arthritis Rheum 2003; 48(7):1521–1529.", [("issue", "7", "6")]),
+        ("Sukoff Rizzo SJ, et al. Transl Psychiatry. 2012;2:e198.", [("article_number", "e198", "e199")]),
+    ],
+)  # fmt: skip
+def test_real_errors_are_caught_with_both_values(
+    written: str, expected: list[tuple[str, str, str]]
+) -> None:
+    record = SUKOFF if "Sukoff" in written else NAKAHARA
+    assert differences(written, record) == expected
+
+
+def test_retraction_erratum_and_concern_are_different_findings() -> None:
+    retracted = replace(
+        MIHARA,
+        publication_types=["Journal Article", "Retracted Publication"],
+        comments_corrections=[{"type": "RetractionIn", "pmid": "99", "source": "Int Immunopharmacol. 2020"}],
+    )  # fmt: skip
+    corrected = replace(
+        MIHARA,
+        comments_corrections=[
+            {"type": "ErratumIn", "pmid": "98", "source": "Int Immunopharmacol. 2006;6:1"},
+            {"type": "ExpressionOfConcernIn", "pmid": "97", "source": "Int Immunopharmacol. 2021"},
+        ],
+    )
+    citation = parse_citation("Mihara M. Int Immunopharmacol. 2005;5:1731-40.")
+    gone = judge_citation(citation, status="resolved", record=retracted)
+    assert gone.verdict == "retracted" and any("retracted" in n for n in gone.notes)
+    standing = judge_citation(citation, status="resolved", record=corrected)
+    assert standing.verdict == "verified"
+    assert [n.split(":")[0] for n in standing.notes] == ["erratum", "expression of concern"]
+
+
+@pytest.mark.parametrize(
+    ("status", "verdict"),
+    [("ambiguous", "ambiguous"), ("not_found", "not_found"), ("not_in_pubmed", "not_in_pubmed"),
+     ("unresolved", "unchecked"), (None, "unchecked")],
+)  # fmt: skip
+def test_citations_without_a_record_say_why(status: str | None, verdict: str) -> None:
+    citation = parse_citation("Voulgari P et al. Clin Immunol. 1999;92:153.")
+    assert judge_citation(citation, status=status, record=None).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("一项研究纳入66例RA患者以及24例健康人群作对照", [("count", "66"), ("count", "24")]),
+        ("6只受试动物注射PBS作为对照，8只受试动物以30mg/kg注射", [("count", "6"), ("count", "8"), ("dose", "30")]),
+        ("每个实验组n = 10-11)", [("group_size", "10"), ("group_size", "11")]),
+        ("Stage information was available on 88 657 of 98 942 tumours (89.6%)", [("percentage", "89.6")]),
+        ("(P = 0.044)", [("p_value", "0.044")]),
+        ("IL-6与RA的疲劳及情绪影响密切相关", []),
+    ],
+)  # fmt: skip
+def test_stated_numbers(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(n.kind, n.value) for n in stated_numbers(text)] == found
+
+
+def test_small_numbers_are_not_found_in_any_abstract_by_accident() -> None:
+    (one,) = [n for n in stated_numbers("脑室注射1 μg") if n.kind == "dose"]
+    assert not appears_in(one, "mice were treated for 1 week with 10 mg")
+    assert appears_in(one, "a single injection of 1 microg IL-6")
+
+
+@pytest.mark.parametrize(
+    ("record", "kind"),
+    [
+        (replace(MIHARA, publication_types=["Meta-Analysis", "Review"]), "meta_analysis"),
+        (replace(MIHARA, publication_types=["Randomized Controlled Trial"]), "clinical_trial"),
+        (RECORDS["17075601"], "review"),  # Nishimoto: PubMed says Review
+        (RECORDS["18520048"], "animal_study"),  # Uchiyama: cynomolgus monkeys
+        (RECORDS["9883970"], "observational_study"),  # Robak: 66 RA patients, 24 controls
+    ],
+)
+def test_evidence_kind(record: PubMedRecord, kind: str) -> None:
+    assert evidence_kind(record) == kind
+
+
+def verified_seed(engine: Engine) -> VerificationReport:
+    ingest_file(engine, SEED_DECK)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    with session_scope(engine) as session:
+        return verify(session)
+
+
+def test_seed_deck_lists_exactly_its_real_errors(engine: Engine) -> None:
+    report = verified_seed(engine)
+    wrong = [(c.as_written, [(f.field, f.written, f.pubmed) for f in c.fields])
+             for c in report.citations if c.verdict not in ("verified", "unchecked")]  # fmt: skip
+    assert wrong == [
+        ("1. Nakahara H, et al. Arthritis Rheum 2003; 8:1521–1529.", [("volume", "8", "48")])
+    ]
+    assert sum(c.verdict == "verified" for c in report.citations) == 17
+    assert sum(c.verdict == "unchecked" for c in report.citations) == 19
+    assert [(d.page, d.label) for d in report.dangling] == [(1, "1"), (1, "3"), (1, "2")]
+    last_page = max(c.page for c in report.claims)
+    summary = [c.text for c in report.claims if c.page == last_page]
+    assert set(summary) <= {u.text for u in report.unreferenced}
+    assert report.uncited_references == []
+
+
+def test_seed_deck_number_checks(engine: Engine) -> None:
+    report = verified_seed(engine)
+    by_text = {c.text: c for c in report.claims}
+    robak = by_text[next(t for t in by_text if t.startswith("一项研究纳入66例RA患者"))]
+    assert [(n.value, n.status, n.pmids) for n in robak.numbers] == [
+        ("66", "found", ["9883970"]), ("24", "found", ["9883970"])
+    ]  # fmt: skip
+    anaemia = by_text[next(t for t in by_text if t.startswith("一项研究纳入105例"))]
+    assert [(n.value, n.status) for n in anaemia.numbers] == [
+        ("105", "not_checkable"), ("127", "not_checkable")
+    ]  # fmt: skip
+    assert "not resolved" in anaemia.numbers[0].reason
+
+
+def test_verdicts_are_stored_and_follow_a_changed_record(engine: Engine) -> None:
+    verified_seed(engine)
+    retracted = replace(NAKAHARA, publication_types=["Retracted Publication"], volume="8")
+    from evidence.pubmed.store import save_records
+
+    with session_scope(engine) as session:
+        save_records(session, [retracted])
+        report = verify(session)
+    nakahara = next(c for c in report.citations if c.pmid == "12794819")
+    assert nakahara.verdict == "retracted" and nakahara.fields == []
+    claim = next(c for c in report.claims if nakahara.id in c.citation_ids)
+    assert any("retracted" in notice for notice in claim.notices)
+
+
+def test_verify_command_json_html_and_fail_on(database_url: str, tmp_path: Path) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    for args in (
+        ["ingest", str(SEED_DECK)],
+        ["pubmed", "import", str(SNAPSHOT)],
+        ["enrich", "--offline"],
+    ):
+        assert runner.invoke(app, args, env=env).exit_code == 0
+    result = runner.invoke(app, ["verify", "--format", "json"], env=env)
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert set(report) == {"citations", "claims", "dangling", "unreferenced", "uncited_references"}
+    mismatch = [c for c in report["citations"] if c["verdict"] == "mismatch"]
+    assert [c["fields"] for c in mismatch] == [
+        [{"field": "volume", "written": "8", "pubmed": "48"}]
+    ]
+    page = tmp_path / "report.html"
+    assert (
+        runner.invoke(app, ["verify", "--format", "html", "-o", str(page)], env=env).exit_code == 0
+    )
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html and "RA患者贫血与血浆内IL-6浓度升高有关" in html
+    assert "written 8, PubMed 48" in html
+    gated = runner.invoke(app, ["verify", "--fail-on", "mismatch,retracted"], env=env)
+    assert gated.exit_code == 6 and "1 mismatch" in gated.stderr
+    assert runner.invoke(app, ["verify", "--fail-on", "retracted"], env=env).exit_code == 0
+    bad = runner.invoke(app, ["verify", "--fail-on", "typo"], env=env)
+    assert bad.exit_code == 2 and "typo" in bad.stderr
+
+
+FORMATTERS = [
+    lambda s: s.replace("-", "–"),
+    lambda s: s.replace(". ", "._ ", 1),
+    lambda s: s.replace(";", "; "),
+    lambda s: s.replace(":", ": "),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    record=st.sampled_from([r for r in RECORDS.values() if r.first_page and r.last_page]),
+    formatting=st.lists(st.sampled_from(range(len(FORMATTERS))), max_size=3),
+    abbreviate=st.booleans(),
+)
+def test_rendered_then_reformatted_citation_always_verifies(
+    record: PubMedRecord, formatting: list[int], abbreviate: bool
+) -> None:
+    last = record.last_page or ""
+    if abbreviate and record.first_page and len(last) == len(record.first_page):
+        common = next((i for i, (a, b) in enumerate(zip(record.first_page, last)) if a != b), 0)
+        last = last[common:]
+    def render(volume: str | None) -> str:
+        written = (
+            f"{record.authors[0]}, et al. {record.iso_abbrev}. {record.year};"
+            f"{volume}:{record.first_page}-{last}."
+        )
+        for index in formatting:
+            written = FORMATTERS[index](written)
+        return written
+
+    assert differences(render(record.volume), record) == []
+    wrong_volume = render(str(int(record.volume or 0) + 1))
+    assert [d[0] for d in differences(wrong_volume, record)] == ["volume"]
