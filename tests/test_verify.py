@@ -274,8 +274,11 @@ def test_rendered_then_reformatted_citation_always_verifies(
 ) -> None:
     last = record.last_page or ""
     if abbreviate and record.first_page and len(last) == len(record.first_page):
-        common = next((i for i, (a, b) in enumerate(zip(record.first_page, last)) if a != b), 0)
+        common = next(
+            (i for i, (a, b) in enumerate(zip(record.first_page, last, strict=False)) if a != b), 0
+        )
         last = last[common:]
+
     def render(volume: str | None) -> str:
         written = (
             f"{record.authors[0]}, et al. {record.iso_abbrev}. {record.year};"
