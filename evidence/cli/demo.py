@@ -11,10 +11,12 @@ from sqlmodel import Session
 from evidence.cli.app import app, console, open_engine
 from evidence.cli.documents import describe_report
 from evidence.cli.pubmed import describe_enrichment
+from evidence.cli.verify import print_tables
 from evidence.db import session_scope
 from evidence.ingest.pipeline import ingest_file
 from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
+from evidence.verify import verify
 from evidence.views import CitationPublic, ClaimCitationPublic, list_citations, list_claims
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -25,7 +27,8 @@ PUBMED_SNAPSHOT = DATA / "pubmed-seed-snapshot.xml"  # the deck's papers, render
 @app.command()
 def demo() -> None:
     """Run the main job on the bundled example deck, offline: ingest it, load the bundled
-    PubMed snapshot, enrich its citations from it, and show every claim with its evidence."""
+    PubMed snapshot, enrich its citations from it, verify them, and show every claim with its
+    evidence and what verification found."""
     engine = open_engine()
     report = ingest_file(engine, EXAMPLE_DECK)
     console.print(describe_report(report), highlight=False, soft_wrap=True)
@@ -38,6 +41,8 @@ def demo() -> None:
             enrich_citations(session, client=None, document_id=report.document_id)
         )
     console.print(describe_enrichment(enriched), highlight=False, soft_wrap=True)
+    with session_scope(engine) as session:
+        verification = verify(session, document_id=report.document_id)
     with Session(engine) as session:
         citations = list_citations(session, document_id=report.document_id)
         rows = list_claims(session, document_id=report.document_id)
@@ -54,6 +59,7 @@ def demo() -> None:
             cites += f"[red]dangling marker {', '.join(dangling)}[/red]"
         table.add_row(str(row.page), row.topic or "", row.text, cites or "[yellow]none[/yellow]")
     console.print(table)
+    print_tables(verification)
 
 
 def short_citation(citation: ClaimCitationPublic) -> str:

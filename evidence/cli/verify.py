@@ -116,7 +116,10 @@ def print_tables(report: VerificationReport) -> None:
         claims.add_column(name, overflow="fold")
     for claim in report.claims:
         findings = ["[red]unreferenced[/red]"] if claim.unreferenced else []
-        findings += [f"{n.as_written}: {n.status.replace('_', ' ')}" for n in claim.numbers]
+        findings += [
+            f"{n.value} ({n.kind.replace('_', ' ')}): {n.status.replace('_', ' ')}"
+            for n in claim.numbers
+        ]
         findings += claim.notices
         findings += [f"cites newer PMID {p}" for p in claim.published_after_document]
         if findings:

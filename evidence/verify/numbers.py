@@ -66,6 +66,10 @@ def appears_in(number: StatedNumber, abstract: str) -> bool:
         unit = number.as_written[len(value) :].strip()
         pattern = UNITS.get(unit, re.escape(unit))
         return re.search(rf"{whole}\s*{pattern}", abstract, re.IGNORECASE) is not None
+    if number.kind == "group_size":
+        if re.search(rf"(?<![A-Za-z])n\s*=\s*{re.escape(value)}(?!\d)", abstract, re.IGNORECASE):
+            return True
+        return int(value) >= 10 and re.search(whole, abstract) is not None
     if number.kind == "count" and value.isdigit() and int(value) < len(WORDS):
         spelled = WORDS[int(value)]
         counted = rf"(?:\b{spelled}\b|{whole})\s+(?:\w+\s+){{0,2}}{SUBJECTS}"
