@@ -52,6 +52,9 @@ class CitationPublic(BaseModel):
     claim_ids: list[int]
     resolution: ResolutionPublic | None
     paper: PaperFields | None
+    verdict: str | None  # see evidence.verify.verdicts.VERDICTS; None until verified
+    verdict_fields: list[dict[str, str]]  # [{"field", "written", "pubmed"}]
+    verdict_notes: list[str]
 
 
 class ResolutionPublic(BaseModel):
@@ -128,6 +131,7 @@ class ClaimCitationPublic(BaseModel):
     fields: dict[str, Any]
     pmid: str | None  # the resolved PMID, once enrichment found it
     resolution: str | None  # the resolution status, once enrichment ran
+    verdict: str | None  # the verification verdict, once verification ran
 
 
 class MarkerPublic(BaseModel):
@@ -244,6 +248,7 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
                 fields={name: getattr(citation, name) for name in PARSED_FIELDS},
                 pmid=pmid,
                 resolution=citation.resolution_status,
+                verdict=citation.verdict,
             )
         )
     markers: dict[int, list[MarkerPublic]] = defaultdict(list)
