@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///evidence.db"
 NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -23,6 +25,16 @@ class Settings(BaseSettings):
     ncbi_email: str | None = Field(
         default=None, validation_alias=AliasChoices("NCBI_EMAIL", "EVIDENCE_NCBI_EMAIL")
     )
+    # Keys that may call the API's write endpoints (header X-API-Key); none: writes are refused.
+    # EVIDENCE_API_KEYS is comma-separated, not JSON, so a key is easy to add in a shell.
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_api_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
 
 
 def get_settings() -> Settings:

@@ -203,3 +203,18 @@ class JournalLookup(SQLModel, table=True):
     medline_ta: str | None = None
     nlm_unique_id: str | None = None
     looked_up_at: datetime = Field(default_factory=utc_now)
+
+
+class ClaimSearch(SQLModel, table=True):
+    """What search matches a claim by: its own words and those of the evidence it cites, as
+    index tokens (evidence.ingest.language.index_tokens). Kept by evidence.search.index_claims.
+
+    SQLite mirrors it into the FTS5 table `claim_fts` by triggers; PostgreSQL derives the
+    column `search_vector` (tsvector, GIN-indexed) from it. Both are made in migration 0004.
+    """
+
+    __tablename__ = "claim_search"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    own: str = Field(sa_column=Column(Text, nullable=False))  # the claim's text and topic
+    evidence: str = Field(sa_column=Column(Text, nullable=False))  # the cited papers' words

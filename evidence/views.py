@@ -229,6 +229,22 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
         get_document(session, document_id)
         query = query.where(Claim.document_id == document_id)
     rows = session.exec(query.order_by(col(Claim.document_id), col(Claim.position))).all()
+    return claims_public(session, list(rows))
+
+
+def claims_by_ids(session: Session, claim_ids: list[int]) -> list[ClaimPublic]:
+    """Return these claims, in the order given."""
+    rows = session.exec(
+        select(Claim, Page.number)
+        .join(Page, col(Page.id) == col(Claim.page_id))
+        .where(col(Claim.id).in_(claim_ids))
+    ).all()
+    order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
+    return claims_public(session, sorted(rows, key=lambda row: order[row[0].id or 0]))
+
+
+def claims_public(session: Session, rows: list[tuple[Claim, int]]) -> list[ClaimPublic]:
+    """Shape claims (with their page numbers) for users: citations and markers included."""
     claim_ids = [claim.id for claim, _ in rows]
     cited: dict[int, list[ClaimCitationPublic]] = defaultdict(list)
     link_rows = session.exec(

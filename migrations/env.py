@@ -14,8 +14,17 @@ config = context.config
 
 
 def include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    """Leave FTS tables (made in hand-written revisions) out of autogenerate."""
-    return not (type_ == "table" and name is not None and "_fts" in name)
+    """Leave what hand-written revisions make out of autogenerate: FTS5 tables (and their
+    shadow tables), PostgreSQL's derived search vector and its index."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return "_fts" not in name
+    if type_ == "column":
+        return name != "search_vector"
+    if type_ == "index":
+        return name != "ix_claim_search_vector"
+    return True
 
 
 def run_migrations_online() -> None:

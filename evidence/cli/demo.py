@@ -16,11 +16,13 @@ from evidence.db import session_scope
 from evidence.ingest.pipeline import ingest_file
 from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
+from evidence.search import search_claims
 from evidence.verify import verify
 from evidence.views import CitationPublic, ClaimCitationPublic, list_citations, list_claims
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE_DECK = DATA / "il6-tocilizumab-ra-deck.txt"
+DEMO_QUERIES = ("贫血", "anemia", "osteoclast", "抑郁")  # Chinese, and English through evidence
 PUBMED_SNAPSHOT = DATA / "pubmed-seed-snapshot.xml"  # the deck's papers, rendered as EFetch XML
 
 
@@ -60,6 +62,11 @@ def demo() -> None:
         table.add_row(str(row.page), row.topic or "", row.text, cites or "[yellow]none[/yellow]")
     console.print(table)
     print_tables(verification)
+    with Session(engine) as session:
+        for query in DEMO_QUERIES:
+            hits = search_claims(session, q=query, document_id=report.document_id, limit=3)
+            found = "; ".join(hit.text for hit in hits.items) or "nothing"
+            console.print(f"search {query!r}: {found}", highlight=False, soft_wrap=True)
 
 
 def short_citation(citation: ClaimCitationPublic) -> str:

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 import jieba
+import snowballstemmer
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at INFO
 
@@ -54,3 +55,36 @@ def splits_a_word(left: str, right: str) -> bool:
         return False
     tail, head = left[-4:], right[:4]
     return len(tail) not in _word_spans(tail + head)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+# Words of a text for the search index: a run of Chinese, or a Latin word with inner hyphens
+# ("IL-6", "sIL-6R", "TNF-α"), or a number.
+INDEX_WORD = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-zα-ωΑ-Ω]+(?:[-‐][0-9A-Za-zα-ωΑ-Ω]+)*"
+)
+_STOPWORDS = "a an and are as at be by for from has have in is it of on or that the their this to"
+STOPWORDS = frozenset(f"{_STOPWORDS} was were which with".split())
+
+
+def latin_token(word: str) -> str:
+    """Fold a Latin word for the index: "IL-6" → "il6", "anaemia" → "anemia", "cells" → "cell"."""
+    folded = re.sub(r"[-‐]", "", word.lower()).replace("ae", "e")
+    return folded if any(c.isdigit() for c in folded) else _STEMMER.stemWord(folded)
+
+
+def index_tokens(text: str) -> list[str]:
+    """Cut a text into the tokens the search index holds and a query is matched with.
+
+    Chinese runs are segmented by jieba (search mode: 红细胞 gives 红细胞 and 细胞), Latin words
+    are lower-cased, de-hyphenated and stemmed; the same function serves documents and queries,
+    so both backends see the same tokens.
+    """
+    tokens: list[str] = []
+    for match in INDEX_WORD.finditer(text):
+        word = match.group()
+        if is_cjk(word[0]):
+            tokens.extend(w for w in jieba.cut_for_search(word) if w.strip())
+        elif word.lower() not in STOPWORDS:
+            tokens.append(latin_token(word))
+    return tokens

@@ -20,6 +20,7 @@ from evidence.ingest.language import detect_language
 from evidence.ingest.readers import SourceDocument, read_document
 from evidence.ingest.structure import ExtractedDocument
 from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
+from evidence.search import index_claims
 from evidence.views import document_counts
 
 
@@ -157,6 +158,7 @@ def store_document(
                 )
             )
     session.flush()
+    index_claims(session, [_id(claim) for claim in claims])
     return document
 
 

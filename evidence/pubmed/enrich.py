@@ -17,11 +17,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from evidence.ingest.citation import parse_citation
-from evidence.models import Citation, Paper, utc_now
+from evidence.models import Citation, ClaimCitation, Paper, utc_now
 from evidence.pubmed.journals import JournalNames
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.resolve import Resolution, Resolver
 from evidence.pubmed.store import LocalPubMed, parsed_of, save_records
+from evidence.search import index_claims
 from evidence.verify.judge import judge_citations
 
 
@@ -75,6 +76,7 @@ async def enrich_citations(
         refreshed = await refresh_stale(session, client, citations, refresh_older_than)
     session.flush()
     judge_citations(session, citations)  # a new or refreshed record gives a fresh verdict
+    index_claims(session, _claims_citing(session, citations))  # found by their evidence now
     statuses = Counter(c.resolution_status or "open" for c in citations)
     return EnrichReport(
         citations=len(citations),
@@ -84,6 +86,14 @@ async def enrich_citations(
         refreshed=refreshed,
         requests=getattr(client, "requests_sent", 0),
     )
+
+
+def _claims_citing(session: Session, citations: Sequence[Citation]) -> list[int]:
+    ids = [c.id for c in citations]
+    rows = session.exec(
+        select(ClaimCitation.claim_id).where(col(ClaimCitation.citation_id).in_(ids))
+    ).all()
+    return sorted(set(rows))
 
 
 def apply_resolution(session: Session, citation: Citation, resolution: Resolution) -> None:

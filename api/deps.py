@@ -1,0 +1,102 @@
+"""What routes take: the settings and engine of the app, a session, the API key check, and the
+typed parameters several routes share (so every route validates them the same way)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request, Security
+from fastapi.security import APIKeyHeader
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.errors import MissingApiKeyError, WritesDisabledError
+from evidence.browse import MAX_ID
+from evidence.config import Settings
+from evidence.pubmed.client import EUtilsClient
+from evidence.search import MAX_LIMIT
+from evidence.verify.verdicts import VERDICTS
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    """Return the app's engine, made once when the app was created."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    """Yield a session for reading; routes that write commit through `session_scope`."""
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="One of the keys in EVIDENCE_API_KEYS; needed by the endpoints that write.",
+)
+
+
+def require_api_key(
+    settings: SettingsDep, key: Annotated[str | None, Security(api_key_header)]
+) -> None:
+    """Let a write through only with one of the configured keys; with none configured, refuse."""
+    if not settings.api_keys:
+        raise WritesDisabledError("writes are disabled on this server: no EVIDENCE_API_KEYS set")
+    if not key:
+        raise MissingApiKeyError("this endpoint needs an API key in the X-API-Key header")
+    # Compare every key in constant time, so timing does not tell how much of a key was right.
+    if not any(secrets.compare_digest(key.encode(), k.encode()) for k in settings.api_keys):
+        raise MissingApiKeyError("the X-API-Key header does not hold a valid API key")
+
+
+WriteAccess = Depends(require_api_key)
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id.")]
+DocumentFilter = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Only this document's rows (its id).")
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="The `next_cursor` of the previous page; none for page 1."),
+]
+VerdictFilter = Annotated[
+    str | None, Query(pattern=f"^({'|'.join(VERDICTS)})$", description="A stored verdict.")
+]
+PmidFilter = Annotated[str | None, Query(pattern=r"^[0-9]{1,16}$", description="A PubMed id.")]
+# No NUL: PostgreSQL cannot hold it in text, so it could never match, and the driver refuses it.
+SearchText = Annotated[
+    str | None, Query(max_length=500, pattern=r"^[^\x00]*$", description="Words to look for.")
+]
+
+
+async def get_eutils(
+    settings: SettingsDep,
+    offline: Annotated[
+        bool, Query(description="Use only the local PubMed store; send no request to NCBI.")
+    ] = False,
+) -> AsyncIterator[EUtilsClient | None]:
+    """Yield an E-utilities client made from the app's settings, or None when offline."""
+    if offline:
+        yield None
+        return
+    async with EUtilsClient(settings) as client:
+        yield client
+
+
+EUtilsDep = Annotated[EUtilsClient | None, Depends(get_eutils)]

@@ -1,0 +1,37 @@
+"""The HTTP API: `create_app(settings)` builds it; `evidence serve` runs it with uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import citations, claims, documents, health, papers
+from evidence.config import Settings
+from evidence.db import make_engine, prepare_database
+
+DESCRIPTION = """Claims of documents, the references they cite, the PubMed papers behind them
+and whether each citation holds up. Reads are open; uploading and enriching need an `X-API-Key`
+(one of `EVIDENCE_API_KEYS`). Every error is `{"error": {"type", "message", "status"}}`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: one engine for its lifetime, the database prepared once, every router."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    prepare_database(engine)  # refuses (SchemaOutOfDateError) a database needing an upgrade
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="evidence", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in (claims, citations, papers, documents, health):
+        app.include_router(module.router)
+    return app

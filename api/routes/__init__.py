@@ -1,0 +1,1 @@
+"""One router per resource: claims, citations, papers, documents, health."""

@@ -1,0 +1,362 @@
+"""Read one thing, or one page of things, as users see them: what the API's read routes serve.
+
+Lists that can grow page by keyset (an opaque cursor naming the last id seen), never by offset,
+so a page neither skips nor repeats rows while documents are added.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from evidence.errors import InputError, NotFoundError
+from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page, Paper
+from evidence.search import MAX_LIMIT
+from evidence.verify.verdicts import VERDICTS
+from evidence.views import (
+    CitationPublic,
+    ClaimPublic,
+    PaperPublic,
+    citation_public,
+    claims_by_ids,
+    get_document,
+    list_claims,
+    paper_fields,
+)
+
+MAX_ID = 2_147_483_647  # ids are INTEGER columns: PostgreSQL's int4 ends here
+UNCHECKED = "unchecked"  # the verdict of a citation never verified, too
+
+
+class CitationPage(BaseModel):
+    """One page of citations; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[CitationPublic]
+    next_cursor: str | None
+
+
+class PaperWithClaims(PaperPublic):
+    """A paper, the citations that resolve to it and the claims, in any document, citing it."""
+
+    claims: list[ClaimPublic]
+
+
+class DocumentCounts(BaseModel):
+    """How much of a document is stored."""
+
+    pages: int
+    claims: int
+    citations: int
+    works: int
+    links: int
+    dangling_markers: int
+
+
+class DocumentPublic(BaseModel):
+    """An ingested document and its counts."""
+
+    id: int
+    title: str | None
+    source_name: str
+    format: str
+    kind: str
+    ingested_at: datetime
+    counts: DocumentCounts
+
+
+class PagePublic(BaseModel):
+    """A slide or page of a document."""
+
+    number: int
+    heading: str | None
+    topic: str | None
+
+
+class VerdictSummary(BaseModel):
+    """Where a document's evidence stands: citations by stored verdict, and claim findings."""
+
+    verdicts: dict[str, int]  # citations by verdict; never verified counts as "unchecked"
+    unreferenced_claims: int  # claims that cite nothing
+    dangling_markers: int  # markers that name no reference on their page
+    verified_at: datetime | None  # when a citation was last judged; None: never
+
+
+class DocumentDetail(DocumentPublic):
+    """A document with its pages, its claims and where its evidence stands."""
+
+    pages: list[PagePublic]
+    claims: list[ClaimPublic]
+    summary: VerdictSummary
+
+
+def check_limit(limit: int) -> None:
+    """Raise InputError unless 1 <= limit <= MAX_LIMIT."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+
+
+def get_claim(session: Session, *, claim_id: int) -> ClaimPublic:
+    """Return one claim with its citations and markers, or raise NotFoundError."""
+    found = claims_by_ids(session, [claim_id]) if 0 < claim_id <= MAX_ID else []
+    if not found:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    return found[0]
+
+
+def get_citation(session: Session, *, citation_id: int) -> CitationPublic:
+    """Return one citation with its parsed fields, resolution, verdict and citing claims."""
+    found = _citations_public(session, [citation_id]) if 0 < citation_id <= MAX_ID else []
+    if not found:
+        raise NotFoundError(f"no citation with id {citation_id}")
+    return found[0]
+
+
+def list_citations_by(
+    session: Session,
+    *,
+    verdict: str | None = None,
+    document_id: int | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> CitationPage:
+    """Return one page of citations in id order, filtered by stored verdict and document."""
+    check_limit(limit)
+    after = read_cursor(cursor)
+    query = select(Citation.id).order_by(col(Citation.id)).limit(limit + 1)
+    if verdict is not None:
+        query = query.where(_verdict_is(verdict))
+    if document_id is not None:  # a filter matching nothing is an empty page, as for claims
+        query = query.where(Citation.document_id == document_id)
+    if after is not None:
+        query = query.where(col(Citation.id) > after)
+    ids = [citation_id for citation_id in session.exec(query).all() if citation_id is not None]
+    page = ids[:limit]
+    next_cursor = write_cursor(page[-1]) if len(ids) > limit else None
+    return CitationPage(items=_citations_public(session, page), next_cursor=next_cursor)
+
+
+def _verdict_is(verdict: str) -> Any:
+    if verdict not in VERDICTS:
+        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if verdict == UNCHECKED:  # a citation never verified has no verdict yet: not checked either
+        return or_(col(Citation.verdict) == verdict, col(Citation.verdict).is_(None))
+    return col(Citation.verdict) == verdict
+
+
+def _citations_public(session: Session, citation_ids: Sequence[int]) -> list[CitationPublic]:
+    """Shape these citations for users, in id order."""
+    rows = session.exec(
+        select(Citation, Page.number)
+        .join(Page, col(Page.id) == col(Citation.page_id))
+        .where(col(Citation.id).in_(citation_ids))
+        .order_by(col(Citation.id))
+    ).all()
+    paper_ids = {citation.paper_id for citation, _ in rows if citation.paper_id is not None}
+    papers: dict[int | None, Paper] = {
+        p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids))).all()
+    }
+    citing: dict[int, list[int]] = defaultdict(list)
+    links = session.exec(
+        select(ClaimCitation)
+        .where(col(ClaimCitation.citation_id).in_(citation_ids))
+        .order_by(col(ClaimCitation.claim_id))
+    ).all()
+    for link in links:
+        citing[link.citation_id].append(link.claim_id)
+    return [
+        citation_public(citation, number, citing[citation.id or 0], papers)
+        for citation, number in rows
+    ]
+
+
+def get_paper(session: Session, *, pmid: str) -> PaperWithClaims:
+    """Return a stored paper by PMID, with the citations and claims (any document) citing it."""
+    paper = session.exec(select(Paper).where(Paper.pmid == pmid)).first()
+    if paper is None:
+        raise NotFoundError(f"no paper with PMID {pmid}")
+    citation_ids = session.exec(
+        select(Citation.id).where(Citation.paper_id == paper.id).order_by(col(Citation.id))
+    ).all()
+    claim_ids = session.exec(
+        select(ClaimCitation.claim_id)
+        .distinct()
+        .where(col(ClaimCitation.citation_id).in_(citation_ids))
+        .order_by(col(ClaimCitation.claim_id))
+    ).all()
+    return PaperWithClaims(
+        **paper_fields(paper).model_dump(),
+        citation_ids=[i for i in citation_ids if i is not None],
+        claims=claims_by_ids(session, list(claim_ids)),
+    )
+
+
+def search_papers(session: Session, *, q: str | None = None, limit: int = 20) -> list[PaperPublic]:
+    """Return cited papers whose title, abstract or journal contains q (any case), by id."""
+    check_limit(limit)
+    query = select(Paper).where(col(Paper.id).in_(select(Citation.paper_id)))
+    if q and q.strip():
+        pattern = f"%{escape_like(q.strip())}%"
+        query = query.where(
+            or_(
+                *(
+                    col(field).ilike(pattern, escape="\\")
+                    for field in (Paper.title, Paper.abstract, Paper.journal, Paper.iso_abbrev)
+                )
+            )
+        )
+    papers = session.exec(query.order_by(col(Paper.id)).limit(limit)).all()
+    citing: dict[int, list[int]] = defaultdict(list)
+    rows = session.exec(
+        select(Citation.paper_id, Citation.id)
+        .where(col(Citation.paper_id).in_([p.id for p in papers]))
+        .order_by(col(Citation.id))
+    ).all()
+    for paper_id, citation_id in rows:
+        citing[paper_id or 0].append(citation_id or 0)
+    return [
+        PaperPublic(**paper_fields(p).model_dump(), citation_ids=citing[p.id or 0]) for p in papers
+    ]
+
+
+def escape_like(text: str) -> str:
+    """Escape LIKE's wildcards (and the escape character) so text matches only itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_documents(session: Session) -> list[DocumentPublic]:
+    """Return every document, oldest first, with its counts (a few grouped queries in all)."""
+    documents = session.exec(select(Document).order_by(col(Document.id))).all()
+    counts = _counts_by_document(session)
+    return [_document_public(d, counts[d.id or 0]) for d in documents]
+
+
+def get_document_detail(session: Session, *, document_id: int) -> DocumentDetail:
+    """Return a document with its pages, claims and a summary of its citations' verdicts."""
+    if not 0 < document_id <= MAX_ID:
+        raise NotFoundError(f"no document with id {document_id}")
+    document = get_document(session, document_id)
+    counts = _counts_by_document(session, document_id=document_id)[document_id]
+    pages = session.exec(
+        select(Page).where(Page.document_id == document_id).order_by(col(Page.number))
+    ).all()
+    claims = list_claims(session, document_id=document_id)
+    return DocumentDetail(
+        **_document_public(document, counts).model_dump(),
+        pages=[PagePublic(number=p.number, heading=p.heading, topic=p.topic) for p in pages],
+        claims=claims,
+        summary=summarize_verdicts(session, document_id=document_id),
+    )
+
+
+def _document_public(document: Document, counts: DocumentCounts) -> DocumentPublic:
+    return DocumentPublic(
+        id=document.id or 0,
+        title=document.title,
+        source_name=document.source_name,
+        format=document.format,
+        kind=document.kind,
+        ingested_at=document.ingested_at,
+        counts=counts,
+    )
+
+
+def summarize_verdicts(session: Session, *, document_id: int) -> VerdictSummary:
+    """Count a document's citations by stored verdict, its unreferenced claims and dangling
+    markers (a citation never verified counts as "unchecked")."""
+    rows = session.exec(
+        select(Citation.verdict, func.count(), func.max(Citation.verified_at))
+        .where(Citation.document_id == document_id)
+        .group_by(col(Citation.verdict))
+    ).all()
+    verdicts: Counter[str] = Counter()
+    for verdict, count, _ in rows:
+        verdicts[verdict or UNCHECKED] += count
+    citing = select(ClaimCitation.claim_id)
+    unreferenced = session.exec(
+        select(func.count()).where(Claim.document_id == document_id, col(Claim.id).not_in(citing))
+    ).one()
+    dangling = session.exec(
+        select(func.count())
+        .select_from(Marker)
+        .join(Claim, col(Claim.id) == col(Marker.claim_id))
+        .where(Claim.document_id == document_id, col(Marker.citation_id).is_(None))
+    ).one()
+    return VerdictSummary(
+        verdicts=dict(sorted(verdicts.items())),
+        unreferenced_claims=unreferenced,
+        dangling_markers=dangling,
+        verified_at=max((when for _, _, when in rows if when is not None), default=None),
+    )
+
+
+def _counts_by_document(
+    session: Session, *, document_id: int | None = None
+) -> defaultdict[int, DocumentCounts]:
+    """Count pages, claims, citations, works, links and dangling markers of each document."""
+
+    def per_document(query: Any, key: Any) -> dict[int, int]:
+        if document_id is not None:
+            query = query.where(key == document_id)
+        return {doc: int(n) for doc, n in session.exec(query.group_by(key)).all()}
+
+    claim_doc = col(Claim.document_id)
+    columns = {
+        "pages": per_document(select(Page.document_id, func.count()), col(Page.document_id)),
+        "claims": per_document(select(Claim.document_id, func.count()), claim_doc),
+        "citations": per_document(
+            select(Citation.document_id, func.count()), col(Citation.document_id)
+        ),
+        "works": per_document(
+            select(Citation.document_id, func.count(func.distinct(Citation.work_key))),
+            col(Citation.document_id),
+        ),
+        "links": per_document(
+            select(Claim.document_id, func.count()).join(
+                ClaimCitation, col(ClaimCitation.claim_id) == col(Claim.id)
+            ),
+            claim_doc,
+        ),
+        "dangling_markers": per_document(
+            select(Claim.document_id, func.count())
+            .join(Marker, col(Marker.claim_id) == col(Claim.id))
+            .where(col(Marker.citation_id).is_(None)),
+            claim_doc,
+        ),
+    }
+    counts: defaultdict[int, DocumentCounts] = defaultdict(
+        lambda: DocumentCounts(**{name: 0 for name in columns})
+    )
+    for doc in {doc for values in columns.values() for doc in values}:
+        counts[doc] = DocumentCounts(
+            **{name: values.get(doc, 0) for name, values in columns.items()}
+        )
+    return counts
+
+
+def write_cursor(last_id: int) -> str:
+    """Return an opaque cursor that resumes after this id."""
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def read_cursor(cursor: str | None) -> int | None:
+    """Return the id a cursor resumes after, or raise InputError for one we did not give out."""
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = text.partition(":")
+        last_id = int(number)
+    except (ValueError, binascii.Error):
+        last_id = -1
+        prefix = ""
+    if prefix != "id" or not 0 <= last_id <= MAX_ID:
+        raise InputError("cursor is not one this API gave out")
+    return last_id

@@ -1,0 +1,77 @@
+"""`evidence export`: the cited works as BibTeX, RIS or CSL-JSON, for reference managers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from evidence.cli.app import DocumentOption, app, console, open_engine
+from evidence.errors import InputError
+from evidence.export import ExportOptions, Policy, works_for_export
+from evidence.export.bibtex import export_bibtex
+from evidence.export.csljson import export_csljson
+from evidence.export.ris import export_ris
+
+
+class ExportFormat(StrEnum):
+    """The file formats reference managers read."""
+
+    bibtex = "bibtex"
+    ris = "ris"
+    csljson = "csljson"
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.bibtex,
+    document: DocumentOption = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Only works cited by claims found so.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    abstracts: Annotated[bool, typer.Option(help="Include abstracts.")] = False,
+    keywords: Annotated[bool, typer.Option(help="Include PubMed's keywords.")] = False,
+    latex: Annotated[
+        bool, typer.Option(help='BibTeX: escape for classic BibTeX (ASCII, {\\"o}).')
+    ] = False,
+    status: Annotated[
+        bool, typer.Option(help="Add each work's verdict and when PubMed was checked.")
+    ] = False,
+    exclude_retracted: Annotated[bool, typer.Option(help="Leave retracted works out.")] = False,
+    mark_retracted: Annotated[bool, typer.Option(help="Mark retracted works.")] = False,
+    exclude_unverified: Annotated[
+        bool, typer.Option(help="Leave out works no check confirmed (retracted aside).")
+    ] = False,
+    mark_unverified: Annotated[bool, typer.Option(help="Mark works no check confirmed.")] = False,
+) -> None:
+    """Write every distinct cited work (resolved or not) for a reference manager."""
+    options = ExportOptions(
+        abstracts=abstracts,
+        keywords=keywords,
+        status=status,
+        retracted=_policy("retracted", exclude_retracted, mark_retracted),
+        unverified=_policy("unverified", exclude_unverified, mark_unverified),
+    )
+    with Session(open_engine()) as session:
+        works = works_for_export(session, document_id=document, query=query)
+    if format is ExportFormat.bibtex:
+        text = export_bibtex(works, options, latex_escape=latex)
+    elif format is ExportFormat.ris:
+        text = export_ris(works, options)
+    else:
+        text = export_csljson(works, options)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"wrote {len(works)} works to {output}", highlight=False)
+
+
+def _policy(what: str, exclude: bool, mark: bool) -> Policy:
+    if exclude and mark:
+        raise InputError(f"--exclude-{what} and --mark-{what} cannot go together")
+    return Policy.exclude if exclude else Policy.mark if mark else Policy.keep

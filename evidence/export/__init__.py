@@ -1,0 +1,340 @@
+"""Cited works for reference managers: one `ExportWork` per distinct work, written by
+`bibtex`, `ris` and `csljson` (pure writers: works in, text out).
+
+A citation resolved to PubMed exports its paper (one entry per PMID, however often it is cited);
+an unresolved one exports the fields parsed from it (one entry per `work_key`), marked
+unresolved and never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from evidence.models import Citation, ClaimCitation, Paper
+from evidence.pubmed.store import record_of
+from evidence.search import search_claims
+from evidence.views import get_document
+
+# From worst to best: a work cited several times shows its worst verdict.
+VERDICT_ORDER = (
+    "retracted", "mismatch", "ambiguous", "not_found", "not_in_pubmed", "unchecked", "verified",
+)  # fmt: skip
+INITIALS = re.compile(r"[A-Z](?:-?[A-Z]){0,4}")
+# Words that never make a citekey: articles, prepositions, conjunctions (English, as PubMed).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "and",
+        "or",
+        "to",
+        "with",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "its",
+        "their",
+        "into",
+        "via",
+        "about",
+        "after",
+        "against",
+        "between",
+        "during",
+        "under",
+        "over",
+        "new",
+    ]
+)
+SPECIAL_LETTERS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d",
+    "Đ": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i", "ð": "d", "Ð": "D",
+}  # fmt: skip
+
+
+class Policy(StrEnum):
+    """What to do with a retracted or an unverified work."""
+
+    keep = "keep"
+    mark = "mark"  # keep it, saying so in `note` and `keywords`
+    exclude = "exclude"
+
+
+@dataclass(frozen=True)
+class ExportWork:
+    """One cited work as reference managers want it: PubMed's fields, or the parsed ones."""
+
+    key: str  # the citekey, unique in one export
+    resolved: bool
+    authors: list[str] = field(default_factory=list)  # "Surname Initials"; collective names whole
+    authors_complete: bool = True  # False: PubMed's list is cut short, or the citation says et al.
+    title: str | None = None
+    journal: str | None = None
+    iso_abbrev: str | None = None
+    year: int | None = None
+    month: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    first_page: str | None = None
+    last_page: str | None = None
+    article_number: str | None = None  # an e-locator (e199) when there are no pages
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    abstract: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    as_written: str | None = None  # the first citation's text, for an unresolved work
+    verdict: str | None = None  # the worst verdict of its citations; None until verified
+    checked_at: datetime | None = None  # when PubMed's record was last fetched
+    retracted: bool = False
+    citation_ids: list[int] = field(default_factory=list)
+
+    @property
+    def url(self) -> str | None:
+        """Return the work's PubMed page, else its DOI's resolver address."""
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def pages(self) -> str | None:
+        """Return the page range with a full last page (`1521--1529`), or the e-locator."""
+        if self.first_page and self.last_page and self.last_page != self.first_page:
+            return f"{self.first_page}--{self.last_page}"
+        return self.first_page or self.article_number
+
+    @property
+    def unverified(self) -> bool:
+        """Tell whether no check confirmed the work against PubMed."""
+        return self.verdict != "verified"
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export includes, for every format."""
+
+    abstracts: bool = False
+    keywords: bool = False
+    status: bool = False  # the verdict and the date PubMed was last checked, in notes
+    retracted: Policy = Policy.keep
+    unverified: Policy = Policy.keep
+
+
+def split_author(name: str) -> tuple[str, str | None]:
+    """Split PubMed's "Surname Initials" into its parts; a collective name has no initials."""
+    head, _, tail = name.strip().rpartition(" ")
+    if head and INITIALS.fullmatch(tail):
+        return head, tail
+    return name.strip(), None
+
+
+class _FoldTable(dict[int, str]):
+    """A str.translate table that folds each character to ASCII letters and digits, lazily."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        if char in SPECIAL_LETTERS:
+            folded = SPECIAL_LETTERS[char]
+        else:
+            base = unicodedata.normalize("NFKD", char)
+            folded = "".join(c for c in base if c.isascii() and c.isalnum())
+        self[codepoint] = folded
+        return folded
+
+
+FOLD = _FoldTable()
+
+
+def ascii_word(text: str) -> str:
+    """Fold a word to lower-case ASCII letters and digits (`Stępień` → `stepien`)."""
+    return text.translate(FOLD).lower()
+
+
+def citekey_base(work: ExportWork) -> str:
+    """Return a work's citekey before collisions: surname, year, first significant title word."""
+    surname = ascii_word(split_author(work.authors[0])[0]) if work.authors else ""
+    words = re.split(r"[\s\-‐–—/:;,.()\[\]]+", work.title or work.journal or "")
+    word = next(
+        (w for w in (ascii_word(w) for w in words) if w and w not in STOP_WORDS and w.isalpha()),
+        "",
+    )
+    return f"{surname or 'anon'}{work.year or 'nd'}{word}"
+
+
+def assign_citekeys(works: Sequence[ExportWork]) -> list[ExportWork]:
+    """Give every work a unique key: colliding bases get a, b, c, ... in the works' order."""
+    bases = [citekey_base(work) for work in works]
+    counts: dict[str, int] = {}
+    for base in bases:
+        counts[base] = counts.get(base, 0) + 1
+    seen: dict[str, int] = {}
+    keyed = []
+    for work, base in zip(works, bases, strict=True):
+        key = base
+        if counts[base] > 1:
+            index = seen.get(base, 0)
+            seen[base] = index + 1
+            key = base + _suffix(index)
+        keyed.append(replace(work, key=key))
+    return keyed
+
+
+def _suffix(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def selected(works: Iterable[ExportWork], options: ExportOptions) -> list[ExportWork]:
+    """Leave out the works the options exclude (retracted, unverified)."""
+    return [
+        w
+        for w in works
+        if not (w.retracted and options.retracted is Policy.exclude)
+        and not (w.unverified and not w.retracted and options.unverified is Policy.exclude)
+    ]
+
+
+def work_notes(work: ExportWork, options: ExportOptions) -> list[str]:
+    """Return the notes every format carries: marks, unresolved text, verification status."""
+    notes = []
+    if work.retracted and options.retracted is Policy.mark:
+        notes.append("RETRACTED")
+    elif work.unverified and options.unverified is Policy.mark:
+        notes.append(f"Unverified ({work.verdict or 'unchecked'})")
+    if not work.resolved:
+        notes.append(f"Not resolved to PubMed; as written: {work.as_written}")
+    if options.status:
+        checked = work.checked_at.date().isoformat() if work.checked_at else "never"
+        notes.append(f"Verification: {work.verdict or 'unchecked'}; PubMed checked: {checked}")
+    return notes
+
+
+def works_for_export(
+    session: Session,
+    *,
+    document_id: int | None = None,
+    query: str | None = None,
+    claim_id: int | None = None,
+) -> list[ExportWork]:
+    """Return the distinct works cited (by a document, the claims a query finds, or one
+    claim), in order of first citation, each with its citekey."""
+    statement = select(Citation)
+    if document_id is not None:
+        get_document(session, document_id)
+        statement = statement.where(Citation.document_id == document_id)
+    claim_ids = [claim_id] if claim_id is not None else []
+    if query is not None:
+        claim_ids += _claims_found(session, query)
+    if query is not None or claim_id is not None:
+        cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(claim_ids))
+        statement = statement.where(col(Citation.id).in_(cited))
+    citations = session.exec(
+        statement.order_by(col(Citation.document_id), col(Citation.position))
+    ).all()
+    paper_ids = {c.paper_id for c in citations if c.paper_id is not None}
+    papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
+    return assign_citekeys(group_works(citations, papers))
+
+
+def _claims_found(session: Session, query: str) -> list[int]:
+    found: list[int] = []
+    cursor: str | None = None
+    while True:
+        page = search_claims(session, q=query, limit=100, cursor=cursor)
+        found += [hit.id for hit in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def group_works(citations: Sequence[Citation], papers: dict[int | None, Paper]) -> list[ExportWork]:
+    """Group citations into works: by PMID when resolved, else by `work_key`."""
+    paper_of_key = {c.work_key: papers[c.paper_id] for c in citations if c.paper_id in papers}
+    groups: dict[str, list[Citation]] = {}
+    for citation in citations:
+        paper = papers.get(citation.paper_id) or paper_of_key.get(citation.work_key)
+        name = f"pmid:{paper.pmid or paper.id}" if paper else f"work:{citation.work_key}"
+        groups.setdefault(name, []).append(citation)
+    works = []
+    for group in groups.values():
+        paper = papers.get(group[0].paper_id) or paper_of_key.get(group[0].work_key)
+        work = _from_paper(paper) if paper else _from_citation(group[0])
+        verdicts = [c.verdict or "unchecked" for c in group]
+        verdict = min(verdicts, key=_rank) if any(c.verdict for c in group) else None
+        works.append(
+            replace(
+                work,
+                verdict=verdict,
+                retracted=work.retracted or verdict == "retracted",
+                citation_ids=[c.id or 0 for c in group],
+            )
+        )
+    return works
+
+
+def _rank(verdict: str) -> int:
+    return VERDICT_ORDER.index(verdict) if verdict in VERDICT_ORDER else len(VERDICT_ORDER)
+
+
+def _from_paper(paper: Paper) -> ExportWork:
+    record = record_of(paper)
+    return ExportWork(
+        key="", resolved=True, authors=list(paper.authors),
+        authors_complete=paper.authors_complete, title=_title(paper.title),
+        journal=paper.journal, iso_abbrev=paper.iso_abbrev, year=paper.year, month=paper.month,
+        volume=paper.volume, issue=paper.issue, first_page=paper.first_page,
+        last_page=paper.last_page, article_number=paper.elocation, doi=paper.doi,
+        pmid=paper.pmid, pmcid=paper.pmcid, abstract=paper.abstract,
+        keywords=list(paper.keywords), checked_at=paper.fetched_at,
+        retracted=record.is_retracted,
+    )  # fmt: skip
+
+
+def _from_citation(citation: Citation) -> ExportWork:
+    return ExportWork(
+        key="", resolved=False, authors=list(citation.authors),
+        authors_complete=not citation.et_al, title=citation.title,
+        journal=citation.journal, year=citation.year, month=citation.month,
+        volume=citation.volume, issue=citation.issue, first_page=citation.first_page,
+        last_page=citation.last_page, article_number=citation.article_number,
+        doi=citation.doi, pmid=citation.pmid, pmcid=citation.pmcid,
+        as_written=_without_label(citation),
+    )  # fmt: skip
+
+
+def _title(title: str | None) -> str | None:
+    # PubMed ends titles with a period; citation styles add their own.
+    if title and title.endswith(".") and not title.endswith(".."):
+        return title[:-1]
+    return title
+
+
+def _without_label(citation: Citation) -> str:
+    text = citation.as_written.strip()
+    if citation.label and text.startswith(citation.label):
+        rest = text[len(citation.label) :]
+        if rest[:1] in (".", ")", "]", " "):
+            return rest.lstrip(".)] ").strip()
+    return text

@@ -1,0 +1,216 @@
+"""BibTeX: works → a bibtexparser `Library` → text. UTF-8 for biber by default; LaTeX-escaped
+ASCII for classic BibTeX on request. DOIs and URLs are never escaped: they stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+
+from evidence.export import ExportOptions, ExportWork, Policy, selected, split_author, work_notes
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
+# LaTeX's accent commands for Unicode's combining marks (the second character after NFD).
+ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k",
+}  # fmt: skip
+LETTER_ACCENTS = frozenset("uvHrdck")  # commands made of letters need braces: {\v{s}}
+GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "varsigma",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+]
+SPECIALS = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "ß": r"{\ss}", "æ": r"{\ae}", "Æ": r"{\AE}", "ø": r"{\o}", "Ø": r"{\O}", "ł": r"{\l}",
+    "Ł": r"{\L}", "œ": r"{\oe}", "Œ": r"{\OE}", "å": r"{\aa}", "Å": r"{\AA}", "ı": r"{\i}",
+    "–": "--", "—": "---", "‐": "-", "‑": "-", "’": "'", "‘": "`", "“": "``", "”": "''",
+    "\u00a0": "~", "±": r"$\pm$", "×": r"$\times$", "≥": r"$\geq$", "≤": r"$\leq$",
+    "µ": r"$\mu$", "°": r"$^{\circ}$", "·": r"$\cdot$", "→": r"$\rightarrow$", "≈": r"$\approx$",
+    "©": r"\copyright{}", "®": r"\textregistered{}", "™": r"\texttrademark{}", "…": r"\ldots{}",
+}  # fmt: skip
+SPECIALS.update({chr(0x3B1 + i): f"$\\{name}$" for i, name in enumerate(GREEK)})
+SPECIALS.update(
+    {chr(0x391 + i): f"$\\{name.capitalize()}$" for i, name in enumerate(GREEK)
+     if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
+                              "Upsilon", "Phi", "Psi", "Omega")}
+)  # fmt: skip
+
+
+class _LatexTable(dict[int, str]):
+    """A str.translate table from characters to LaTeX, filled lazily from `SPECIALS` and NFD."""
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        latex = SPECIALS.get(char) or _accented(char) or _compatible(char) or char
+        self[codepoint] = latex
+        return latex
+
+
+def _accented(char: str) -> str | None:
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) < 2 or not decomposed[0].isascii():
+        return None
+    base = "\\i" if decomposed[0] == "i" else decomposed[0]
+    latex = base
+    for mark in decomposed[1:]:
+        command = ACCENTS.get(mark)
+        if command is None:
+            return None
+        latex = f"\\{command}{{{latex}}}" if command in LETTER_ACCENTS else f"\\{command}{latex}"
+    return "{" + latex + "}"
+
+
+def _compatible(char: str) -> str | None:
+    # Full-width and other compatibility forms (the deck's "，") have a plain ASCII twin.
+    plain = unicodedata.normalize("NFKC", char)
+    if plain == char or not plain.isascii():
+        return None
+    return "".join(SPECIALS.get(c, c) for c in plain)
+
+
+LATEX = _LatexTable()
+
+
+def latex_escape(text: str) -> str:
+    """Escape text for classic BibTeX and LaTeX: `ö` → `{\\"o}`, `β` → `$\\beta$`, `&` → `\\&`."""
+    return unicodedata.normalize("NFC", text).translate(LATEX)
+
+
+def balance_braces(text: str) -> str:
+    """Drop braces that do not pair up, which would end a BibTeX value early."""
+    if "{" not in text and "}" not in text:
+        return text
+    kept: list[str] = []
+    opened: list[int] = []
+    for char in text:
+        if char == "}" and not opened:
+            continue
+        if char == "{":
+            opened.append(len(kept))
+        elif char == "}":
+            opened.pop()
+        kept.append(char)
+    for index in reversed(opened):
+        del kept[index]
+    return "".join(kept)
+
+
+def bibtex_author(name: str, *, latex: bool = False) -> str:
+    """Write PubMed's "Surname Initials" as BibTeX's "Surname, I. N."; a group name in braces."""
+    surname, initials = split_author(name)
+    surname = latex_escape(surname) if latex else balance_braces(surname)
+    if initials is None:
+        return "{" + surname + "}"
+    parts = initials.split("-")
+    given = "-".join(" ".join(f"{c}." for c in part) for part in parts)
+    return f"{surname}, {given}"
+
+
+def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = False) -> Entry:
+    """Build the bibtexparser entry of one work (values already enclosed in braces)."""
+    text = latex_escape if latex else balance_braces
+    values: list[tuple[str, str | None]] = [
+        ("title", work.title),
+        ("journal", work.journal),
+        ("year", str(work.year) if work.year else None),
+        ("month", None),
+        ("volume", work.volume),
+        ("number", work.issue),
+        ("pages", work.pages),
+        ("doi", work.doi),
+        ("pmid", work.pmid),
+        ("pmcid", work.pmcid),
+        ("url", work.url),
+        ("abstract", work.abstract if options.abstracts else None),
+        ("keywords", _keywords(work, options)),
+        ("note", "; ".join(work_notes(work, options)) or None),
+    ]
+    fields = []
+    if work.authors:
+        names = " and ".join(bibtex_author(a, latex=latex) for a in work.authors)
+        names += "" if work.authors_complete else " and others"  # BibTeX's "et al."
+        fields.append(Field("author", "{" + names + "}"))
+    for name, value in values:
+        if name == "month":
+            month = _month(work.month)
+            if month:
+                fields.append(Field("month", month))  # a BibTeX macro: unbraced
+        elif value:
+            written = value if name in VERBATIM else text(value)
+            fields.append(Field(name, "{" + written + "}"))
+    # Classic BibTeX's styles warn about an article without these; a misc needs none of them.
+    complete = work.authors and work.title and work.journal and work.year
+    entry_type = "article" if complete else "misc"
+    return Entry(entry_type, work.key, fields)
+
+
+def _keywords(work: ExportWork, options: ExportOptions) -> str | None:
+    words = list(work.keywords) if options.keywords else []
+    if work.retracted and options.retracted is Policy.mark:
+        words.append("retracted")
+    elif work.unverified and options.unverified is Policy.mark:
+        words.append("unverified")
+    return ", ".join(words) or None
+
+
+def _month(month: str | None) -> str | None:
+    if not month:
+        return None
+    name = month.strip()[:3].lower()
+    if name in MONTHS:
+        return name
+    return MONTHS[int(name) - 1] if name.isdigit() and 1 <= int(name) <= 12 else None
+
+
+def bibtex_library(
+    works: Sequence[ExportWork], options: ExportOptions, *, latex: bool = False
+) -> Library:
+    """Build the bibtexparser library of the works the options select."""
+    return Library([bibtex_entry(w, options, latex=latex) for w in selected(works, options)])
+
+
+def export_bibtex(
+    works: Sequence[ExportWork],
+    options: ExportOptions | None = None,
+    *,
+    latex_escape: bool = False,
+) -> str:
+    """Write works as BibTeX text: UTF-8 for biber, or LaTeX-escaped for classic BibTeX."""
+    library = bibtex_library(works, options or ExportOptions(), latex=latex_escape)
+    style = BibtexFormat()  # type: ignore[no-untyped-call]
+    style.indent = "  "
+    style.block_separator = "\n"
+    # Values are enclosed by bibtex_entry: no middleware needs to copy or rewrite the library.
+    return write_string(library, unparse_stack=[], bibtex_format=style)

@@ -1,0 +1,61 @@
+"""CSL-JSON: the items citeproc processors (Pandoc, Zotero, citeproc-py) read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from evidence.export import ExportOptions, ExportWork, selected, split_author, work_notes
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
+    """Return one work as a CSL-JSON item; its id is the work's citekey."""
+    item: dict[str, Any] = {
+        "id": work.key,
+        "type": "article-journal" if work.journal else "article",
+    }
+    authors = []
+    for author in work.authors:
+        surname, initials = split_author(author)
+        if initials is None:
+            authors.append({"literal": surname})
+        else:
+            given = "-".join(" ".join(f"{c}." for c in part) for part in initials.split("-"))
+            authors.append({"family": surname, "given": given})
+    values: dict[str, Any] = {
+        "author": authors,
+        "title": work.title,
+        "container-title": work.journal,
+        "container-title-short": work.iso_abbrev,
+        "issued": _issued(work),
+        "volume": work.volume,
+        "issue": work.issue,
+        "page": work.pages.replace("--", "-") if work.pages else None,
+        "DOI": work.doi,
+        "PMID": work.pmid,
+        "PMCID": work.pmcid,
+        "URL": work.url,
+        "abstract": work.abstract if options.abstracts else None,
+        "keyword": ", ".join(work.keywords) if options.keywords and work.keywords else None,
+        "note": "; ".join(work_notes(work, options)) or None,
+    }
+    item.update({name: value for name, value in values.items() if value})
+    return item
+
+
+def _issued(work: ExportWork) -> dict[str, Any] | None:
+    if not work.year:
+        return None
+    month = (work.month or "")[:3].lower()
+    parts = [work.year] + ([MONTHS.index(month) + 1] if month in MONTHS else [])
+    return {"date-parts": [parts]}
+
+
+def export_csljson(works: Sequence[ExportWork], options: ExportOptions | None = None) -> str:
+    """Write works as a CSL-JSON array."""
+    options = options or ExportOptions()
+    items = [csl_item(work, options) for work in selected(works, options)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,354 @@
+"""Exports: the seed deck's cited works as BibTeX, RIS and CSL-JSON (ingested, enriched offline
+from the shipped snapshot and verified, on SQLite and PostgreSQL), read back by other libraries
+(pybtex, rispy, citeproc-py) and, when it is installed, by classic BibTeX itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pybtex.database
+import pytest
+import rispy
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from evidence.cli import app
+from evidence.db import session_scope
+from evidence.export import (
+    ExportOptions,
+    ExportWork,
+    Policy,
+    assign_citekeys,
+    split_author,
+    works_for_export,
+)
+from evidence.export.bibtex import export_bibtex, latex_escape
+from evidence.export.csljson import export_csljson
+from evidence.export.ris import export_ris
+from evidence.ingest.pipeline import ingest_file
+from evidence.pubmed.enrich import enrich_citations
+from evidence.pubmed.importer import import_files
+from evidence.verify import verify
+from tests.conftest import PROJECT, SEED_DECK
+
+SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
+SEED_PMIDS = 14
+SEED_WORKS = 30
+
+
+def seed(engine: Engine) -> list[ExportWork]:
+    ingest_file(engine, SEED_DECK)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    with session_scope(engine) as session:
+        verify(session)
+    with Session(engine) as session:
+        return works_for_export(session)
+
+
+def work(**overrides: object) -> ExportWork:
+    values: dict[str, object] = {
+        "key": "", "resolved": True, "authors": ["Rose-John S", "Lefèvre J-M", "Müller JM"],
+        "title": "IL-1β & TNF in 50% of Köln's patients: a #1_study.",
+        "journal": "Arthritis & Rheumatism", "year": 2003, "month": "Jun", "volume": "48",
+        "issue": "6", "first_page": "1521", "last_page": "1529",
+        "doi": "10.1000/a_b%2Fc", "pmid": "12794819", "verdict": "verified",
+    }  # fmt: skip
+    values.update(overrides)
+    return assign_citekeys([ExportWork(**values)])[0]  # type: ignore[arg-type]
+
+
+UTF8_ENTRY = """\
+@article{rosejohn2003il,
+  author = {Rose-John, S. and Lefèvre, J.-M. and Müller, J. M.},
+  title = {IL-1β & TNF in 50% of Köln's patients: a #1_study.},
+  journal = {Arthritis & Rheumatism},
+  year = {2003},
+  month = jun,
+  volume = {48},
+  number = {6},
+  pages = {1521--1529},
+  doi = {10.1000/a_b%2Fc},
+  pmid = {12794819},
+  url = {https://pubmed.ncbi.nlm.nih.gov/12794819/}
+}
+"""
+LATEX_ENTRY = r"""@article{rosejohn2003il,
+  author = {Rose-John, S. and Lef{\`e}vre, J.-M. and M{\"u}ller, J. M.},
+  title = {IL-1$\beta$ \& TNF in 50\% of K{\"o}ln's patients: a \#1\_study.},
+  journal = {Arthritis \& Rheumatism},
+  year = {2003},
+  month = jun,
+  volume = {48},
+  number = {6},
+  pages = {1521--1529},
+  doi = {10.1000/a_b%2Fc},
+  pmid = {12794819},
+  url = {https://pubmed.ncbi.nlm.nih.gov/12794819/}
+}
+"""
+UNRESOLVED_ENTRY = r"""@misc{dayer2010rheumatology,
+  author = {Dayer, J.-M. and Choy, E.},
+  journal = {Rheumatology},
+  year = {2010},
+  volume = {49},
+  pages = {15--24},
+  note = {Not resolved to PubMed; as written: Jean-Michel Dayer et al., Rheumatology 2010;49:15{\textendash}24.; Verification: unchecked; PubMed checked: never}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("the_work", "latex", "options", "expected"),
+    [
+        (work(), False, ExportOptions(), UTF8_ENTRY),
+        (work(), True, ExportOptions(), LATEX_ENTRY),
+        (
+            work(
+                resolved=False,
+                authors=["Dayer J-M", "Choy E"],
+                title=None,
+                journal="Rheumatology",
+                year=2010,
+                month=None,
+                issue=None,
+                volume="49",
+                first_page="15",
+                last_page="24",
+                doi=None,
+                pmid=None,
+                verdict=None,
+                as_written="Jean-Michel Dayer et al., Rheumatology 2010;49:15{\\textendash}24.",
+            ),  # fmt: skip
+            False,
+            ExportOptions(status=True),
+            UNRESOLVED_ENTRY,
+        ),
+    ],
+    ids=["utf8", "latex", "unresolved"],
+)
+def test_bibtex_writer_exact_text(
+    the_work: ExportWork, latex: bool, options: ExportOptions, expected: str
+) -> None:
+    assert export_bibtex([the_work], options, latex_escape=latex) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Stępień", r"St{\k{e}}pie{\'n}"),
+        (
+            "Müller & Sons: 100% _under_ #2 for $5",
+            r"M{\"u}ller \& Sons: 100\% \_under\_ \#2 for \$5",
+        ),
+        ("IL-1β, TNF-α and Γ", r"IL-1$\beta$, TNF-$\alpha$ and $\Gamma$"),
+        ("Hashizume M et al，Int Rev Immunol", "Hashizume M et al,Int Rev Immunol"),
+        ("naïve Ångström", r"na{\"\i}ve {\AA}ngstr{\"o}m"),
+    ],
+)
+def test_latex_escape(text: str, escaped: str) -> None:
+    assert latex_escape(text) == escaped
+
+
+def test_citekeys_are_readable_unique_and_suffixed_on_collision() -> None:
+    a = ExportWork(key="", resolved=True, authors=["Nakahara H"], year=2003, title="Anti-IL-6")
+    b = ExportWork(key="", resolved=True, authors=["Nákahara H"], year=2003, title="The anti")
+    c = ExportWork(key="", resolved=False, authors=["张三"], year=None, title=None)
+    assert [w.key for w in assign_citekeys([a, b, c])] == [
+        "nakahara2003antia", "nakahara2003antib", "anonnd",
+    ]  # fmt: skip
+
+
+def test_retracted_and_unverified_works_can_be_marked_or_left_out() -> None:
+    retracted = work(retracted=True, verdict="retracted", pmid="1")
+    unchecked = work(verdict=None, pmid="2", authors=["Kudo O"])
+    works = assign_citekeys([retracted, unchecked, work(pmid="3", authors=["Mihara M"])])
+    keep = pybtex.database.parse_string(export_bibtex(works), "bibtex")
+    assert len(keep.entries) == 3
+    out = export_bibtex(works, ExportOptions(retracted=Policy.exclude, unverified=Policy.exclude))
+    assert list(pybtex.database.parse_string(out, "bibtex").entries) == ["mihara2003il"]
+    marked = export_bibtex(works, ExportOptions(retracted=Policy.mark, unverified=Policy.mark))
+    fields = {
+        k: e.fields for k, e in pybtex.database.parse_string(marked, "bibtex").entries.items()
+    }
+    assert fields["rosejohn2003il"]["note"] == "RETRACTED"
+    assert fields["rosejohn2003il"]["keywords"] == "retracted"
+    assert fields["kudo2003il"]["note"] == "Unverified (unchecked)"
+    assert "note" not in fields["mihara2003il"]
+    ris = rispy.loads(export_ris(works, ExportOptions(retracted=Policy.exclude)))
+    assert [r["accession_number"] for r in ris] == ["2", "3"]
+
+
+def test_seed_bibtex_has_one_entry_per_distinct_work(engine: Engine) -> None:
+    works = seed(engine)
+    text = export_bibtex(works, ExportOptions(status=True))
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert len(entries) == len(works) == SEED_WORKS
+    assert all(key.isascii() and key.isalnum() and key.islower() for key in entries)
+    resolved = [w for w in works if w.resolved]
+    assert len({w.pmid for w in resolved}) == len(resolved) == SEED_PMIDS
+    for w in resolved:
+        fields = entries[w.key].fields
+        assert fields["pmid"] == w.pmid
+        assert fields.get("doi") == w.doi  # where PubMed has one, byte for byte
+        assert fields["url"] == f"https://pubmed.ncbi.nlm.nih.gov/{w.pmid}/"
+        assert "PubMed checked: " in fields["note"] and "never" not in fields["note"]
+    assert sum(bool(w.doi) for w in resolved) == 12  # Nakahara and Chourbaji have none
+    unresolved = [w for w in works if not w.resolved]
+    assert len(unresolved) == SEED_WORKS - SEED_PMIDS
+    for w in unresolved:
+        # pybtex reads runs of white space as one space, as BibTeX does.
+        written = " ".join((w.as_written or "").split())
+        assert (
+            entries[w.key]
+            .fields["note"]
+            .startswith(f"Not resolved to PubMed; as written: {written}")
+        )
+    nakahara = next(w for w in works if w.pmid == "12794819")
+    assert nakahara.key == "nakahara2003anti"
+    assert nakahara.verdict == "mismatch"  # the deck writes volume 8 once
+
+
+def test_seed_bibtex_exact_entry(engine: Engine) -> None:
+    works = [w for w in seed(engine) if w.pmid == "12794819"]
+    assert export_bibtex(works) == (
+        "@article{nakahara2003anti,\n"
+        "  author = {Nakahara, H. and others},\n"  # the snapshot keeps the first author only
+        "  title = {Anti-interleukin-6 receptor antibody therapy reduces vascular endothelial"
+        " growth factor production in rheumatoid arthritis},\n"
+        "  journal = {Arthritis and rheumatism},\n"
+        "  year = {2003},\n"
+        "  month = jun,\n"
+        "  volume = {48},\n"
+        "  number = {6},\n"
+        "  pages = {1521--1529},\n"
+        "  pmid = {12794819},\n"
+        "  url = {https://pubmed.ncbi.nlm.nih.gov/12794819/}\n"
+        "}\n"
+    )
+
+
+@pytest.mark.parametrize("latex", [False, True], ids=["utf8", "latex"])
+def test_seed_bibtex_round_trips_through_pybtex(engine: Engine, latex: bool) -> None:
+    works = seed(engine) + [
+        work(pmid="1", doi="10.1016/S0140-6736(00)03155-X", authors=["Kudo O"]),
+        work(pmid="2", doi="10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E"),
+        work(pmid="3", doi="10.1000/a_b%2Fc#x", authors=["Weiss G"]),
+    ]
+    works = assign_citekeys(works)
+    text = export_bibtex(works, latex_escape=latex)
+    if latex:
+        assert text.isascii()
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    for w in works:
+        entry = entries[w.key]
+        assert entry.fields.get("doi") == w.doi
+        assert entry.fields.get("url") == w.url
+        assert entry.fields.get("year") == (str(w.year) if w.year else None)
+        assert entry.fields.get("volume") == w.volume
+        assert entry.fields.get("pages") == w.pages
+        people = entry.persons.get("author", [])
+        assert len(people) == len(w.authors) + (0 if w.authors_complete else 1)
+        if not latex:
+            assert entry.fields.get("title") == w.title
+            assert entry.fields.get("journal") == w.journal
+            surnames = [" ".join(p.last_names) for p in people[: len(w.authors)]]
+            assert surnames == [
+                s if i else "{" + s + "}" for s, i in (split_author(a) for a in w.authors)
+            ]
+
+
+def test_classic_bibtex_reads_the_latex_export_without_warnings(
+    engine: Engine, tmp_path: Path
+) -> None:
+    bibtex = shutil.which("bibtex")
+    if bibtex is None:
+        pytest.skip("no bibtex binary (Debian: apt-get install texlive-binaries texlive-base)")
+    text = export_bibtex(seed(engine), ExportOptions(status=True), latex_escape=True)
+    (tmp_path / "refs.bib").write_text(text, encoding="ascii")
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n")
+    run = subprocess.run(
+        [bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    if "couldn't open style file plain.bst" in run.stdout:
+        pytest.skip("bibtex has no plain.bst (Debian: apt-get install texlive-base)")
+    assert run.returncode == 0, run.stdout
+    assert "Warning" not in run.stdout and "error" not in run.stdout.lower(), run.stdout
+    bbl = (tmp_path / "doc.bbl").read_text()
+    assert bbl.count("\\bibitem") == SEED_WORKS
+
+
+def test_seed_ris_parses_with_rispy(engine: Engine) -> None:
+    works = seed(engine)
+    records = rispy.loads(export_ris(works, ExportOptions(status=True)))
+    assert len(records) == SEED_WORKS
+    by_pmid = {r.get("accession_number"): r for r in records}
+    mihara = by_pmid["16102523"]
+    assert mihara["type_of_reference"] == "JOUR"
+    assert mihara["authors"] == ["Mihara, M"]
+    assert (mihara["start_page"], mihara["end_page"]) == ("1731", "1740")
+    assert mihara["doi"] == "10.1016/j.intimp.2005.05.010"
+    assert mihara["urls"] == ["https://pubmed.ncbi.nlm.nih.gov/16102523/"]
+    notes = [r for r in records if any("Not resolved" in n for n in r.get("notes", []))]
+    assert len(notes) == SEED_WORKS - SEED_PMIDS
+
+
+def test_seed_csljson_renders_through_citeproc(engine: Engine) -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    items = json.loads(export_csljson(seed(engine)))
+    assert len(items) == SEED_WORKS
+    assert len({item["id"] for item in items}) == SEED_WORKS
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"]) for item in items]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == SEED_WORKS
+    nakahara = next(r for r in rendered if r.startswith("Nakahara"))
+    assert "2003" in nakahara and "Arthritis and rheumatism" in nakahara
+    assert "1521-1529" in nakahara or "1521–1529" in nakahara
+
+
+def test_query_selects_the_works_its_claims_cite(engine: Engine) -> None:
+    seed(engine)
+    with Session(engine) as session:
+        anemia = works_for_export(session, query="anemia")
+        nothing = works_for_export(session, query="zzzzqqq")
+    assert anemia and len(anemia) < SEED_WORKS
+    assert "23147894" in {w.pmid for w in anemia}  # Weiss and Schett: anaemia
+    assert nothing == []
+
+
+def test_export_command_writes_each_format_to_a_file(database_url: str, tmp_path: Path) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"], env=env).exit_code == 0
+    for name in ("bibtex", "ris", "csljson"):
+        out = tmp_path / f"refs.{name}"
+        result = runner.invoke(
+            app, ["export", "--format", name, "--latex", "--status", "-o", str(out)], env=env
+        )
+        assert result.exit_code == 0, result.output
+        assert f"wrote {SEED_WORKS} works" in result.stdout
+        assert out.stat().st_size > 1000
+    bib = (tmp_path / "refs.bibtex").read_text(encoding="utf-8")
+    assert bib.count("\n@") + 1 == SEED_WORKS
+    both = runner.invoke(app, ["export", "--exclude-retracted", "--mark-retracted"], env=env)
+    assert both.exit_code == 2

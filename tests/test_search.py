@@ -1,0 +1,192 @@
+"""Search: Chinese and English, through the claim's own words and the evidence it cites; the same
+results on SQLite (FTS5) and PostgreSQL (tsvector); hostile syntax; keyset pages."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from evidence.cli import app
+from evidence.db import make_engine, prepare_database, session_scope
+from evidence.errors import InputError
+from evidence.ingest.language import index_tokens
+from evidence.ingest.pipeline import ingest_file
+from evidence.models import Claim, ClaimSearch
+from evidence.pubmed.enrich import enrich_citations
+from evidence.pubmed.importer import import_files
+from evidence.search import highlight, index_claims, search_claims
+from tests.conftest import PROJECT, SEED_DECK
+
+SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
+
+
+def seed_into(engine: Engine) -> Engine:
+    """Ingest the seed deck and enrich it offline from the shipped snapshot."""
+    ingest_file(engine, SEED_DECK)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    return engine
+
+
+@pytest.fixture
+def seed(engine: Engine) -> Engine:
+    """The seed deck ingested and enriched offline, on each backend."""
+    return seed_into(engine)
+
+
+def texts(engine: Engine, q: str, **filters: object) -> list[str]:
+    with Session(engine) as session:
+        return [hit.text for hit in search_claims(session, q=q, limit=100, **filters).items]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("word", ["贫血", "抑郁", "疲劳", "骨折"])
+def test_two_character_chinese_words_are_found(seed: Engine, word: str) -> None:
+    found = texts(seed, word)
+    assert found and all(word in text for text in found[:1])
+
+
+def test_english_query_finds_chinese_claims_through_their_evidence(seed: Engine) -> None:
+    osteoclast = texts(seed, "osteoclast")
+    assert osteoclast and all("破骨" in text for text in osteoclast[:3])
+    depression = texts(seed, "depression")
+    assert "IL-6与RA患者抑郁症状密切相关" in depression
+    anemia = texts(seed, "anemia")
+    assert any("铁" in t or "贫血" in t for t in anemia[:3])
+    assert texts(seed, "anaemia") == anemia  # British spelling, same words
+
+
+def test_own_words_rank_above_evidence(seed: Engine) -> None:
+    with Session(seed) as session:
+        hits = search_claims(session, q="贫血", limit=100).items
+    found = [f"{h.text} {h.topic or ''}" for h in hits]  # the topic is the claim's own, too
+    own = [i for i, t in enumerate(found) if "贫血" in t]
+    others = [i for i, t in enumerate(found) if "贫血" not in t]
+    assert own and (not others or max(own) < min(others))
+
+
+def test_snippet_marks_the_matched_words() -> None:
+    assert highlight("RA患者贫血与血浆内IL-6浓度升高有关", index_tokens("IL-6 贫血")) == (
+        "RA患者<mark>贫血</mark>与血浆内<mark>IL-6</mark>浓度升高有关"
+    )
+    assert highlight("<b> & 贫血", ["贫血"]) == "&lt;b&gt; &amp; <mark>贫血</mark>"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '"IL-6', "*", "-", "NEAR", "OR", "AND", "((", ")", "IL-6 OR", "a AND NOT b", "'; DROP TABLE claim; --",
+     "NEAR(贫血 抑郁, 2)", "^", "{}", "\x00", "贫血*", "col:贫血", "   "],
+)  # fmt: skip
+def test_user_syntax_never_breaks_search(seed: Engine, query: str) -> None:
+    with Session(seed) as session:
+        page = search_claims(session, q=query, limit=10)
+    assert isinstance(page.items, list)
+
+
+def test_filters_narrow_results(seed: Engine) -> None:
+    assert set(texts(seed, "贫血", topic="血液系统")) <= set(texts(seed, "贫血"))
+    robak = texts(seed, "IL-6", pmid="9883970")
+    assert robak and "IL-6与RA疾病活动度间存在密切的相关性" in robak
+    assert texts(seed, "IL-6", verdict="mismatch") == texts(seed, "IL-6", pmid="12794819")
+
+
+@pytest.mark.parametrize("q", [None, "IL-6"])
+def test_pages_neither_skip_nor_repeat(seed: Engine, q: str | None) -> None:
+    def walk(size: int) -> list[int]:
+        ids: list[int] = []
+        cursor = None
+        with Session(seed) as session:
+            while True:
+                page = search_claims(session, q=q, limit=size, cursor=cursor)
+                ids += [h.id for h in page.items]
+                if page.next_cursor is None:
+                    return ids
+                cursor = page.next_cursor
+
+    walked, whole = walk(7), walk(100)
+    assert walked == whole and len(set(walked)) == len(walked) and len(walked) > 7
+    if q is None:
+        with Session(seed) as session:
+            assert len(walked) == session.exec(select(func.count()).select_from(Claim)).one()
+
+
+@pytest.mark.parametrize(
+    ("limit", "cursor"), [(0, None), (101, None), (10, "garbage"), (10, "W10")]
+)
+def test_bad_limit_or_cursor_is_an_input_error(seed: Engine, limit: int, cursor: str) -> None:
+    with Session(seed) as session, pytest.raises(InputError):
+        search_claims(session, q="IL-6", limit=limit, cursor=cursor)
+
+
+def test_editing_and_deleting_a_claim_changes_results(seed: Engine) -> None:
+    target = "RA患者贫血与血浆内IL-6浓度升高有关"
+    with session_scope(seed) as session:
+        claim = session.exec(select(Claim).where(Claim.text == target)).one()
+        claim.text = "RA患者疲乏与血浆内IL-6浓度升高有关"
+        session.add(claim)
+        session.flush()
+        index_claims(session, [claim.id or 0])
+        claim_id = claim.id
+    assert target not in texts(seed, "贫血")
+    assert "RA患者疲乏与血浆内IL-6浓度升高有关" in texts(seed, "疲乏")
+    with session_scope(seed) as session:
+        session.execute(delete(Claim).where(Claim.id == claim_id))  # type: ignore[arg-type]
+    assert texts(seed, "疲乏") == []
+    with Session(seed) as session:
+        rows = session.exec(select(func.count()).select_from(ClaimSearch)).one()
+        claims = session.exec(select(func.count()).select_from(Claim)).one()
+    assert rows == claims  # the index row went with its claim
+
+
+def test_search_command_json_is_claims_with_score_and_snippet(database_url: str) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(SEED_DECK)], env=env).exit_code == 0
+    import json
+
+    result = runner.invoke(app, ["search", "贫血", "--format", "json", "--limit", "3"], env=env)
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.stdout)
+    claims = json.loads(runner.invoke(app, ["claims", "--format", "json"], env=env).stdout)
+    assert len(hits) == 3
+    assert set(hits[0]) == set(claims[0]) | {"score", "snippet"}
+    assert "<mark>贫血</mark>" in hits[0]["snippet"]
+
+
+@pytest.mark.postgresql
+def test_both_backends_find_the_same_claims(tmp_path: Path) -> None:
+    from tests.conftest import POSTGRES_URL, _admin
+
+    assert POSTGRES_URL
+    name = f"evidence_same_{tmp_path.name[-8:].replace('-', '_')}"
+    _admin(f'DROP DATABASE IF EXISTS "{name}"')
+    _admin(f'CREATE DATABASE "{name}"')
+    urls = [
+        f"sqlite:///{tmp_path / 'same.db'}",
+        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False),
+    ]
+    found: list[dict[str, set[str]]] = []
+    try:
+        for url in urls:
+            engine = make_engine(url)
+            prepare_database(engine)
+            seeded = seed_into(engine)
+            found.append({q: set(texts(seeded, q)) for q in QUERIES})
+            engine.dispose()
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert found[0] == found[1]
+    assert all(found[0][q] for q in QUERIES)
+
+
+QUERIES = ["贫血", "抑郁", "osteoclast", "depression", "IL-6 贫血", "托珠单抗", "anemia"]
