@@ -4,6 +4,7 @@ end (enriched offline from the shipped snapshot), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -291,3 +292,14 @@ def test_rendered_then_reformatted_citation_always_verifies(
     assert differences(render(record.volume), record) == []
     wrong_volume = render(str(int(record.volume or 0) + 1))
     assert [d[0] for d in differences(wrong_volume, record)] == ["volume"]
+
+
+def test_claims_citing_papers_newer_than_the_document_are_flagged(engine: Engine) -> None:
+    verified_seed(engine)
+    with session_scope(engine) as session:
+        report = verify(session, as_of=date(2010, 1, 1))
+    newer = {pmid for claim in report.claims for pmid in claim.published_after_document}
+    assert "29725131" in newer  # Garbers 2018
+    assert "9883970" not in newer  # Robak 1998
+    with session_scope(engine) as session:
+        assert all(not c.published_after_document for c in verify(session).claims)
