@@ -4,9 +4,9 @@ end (enriched offline from the shipped snapshot), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
