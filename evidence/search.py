@@ -10,6 +10,7 @@ import base64
 import binascii
 import html
 import json
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from evidence.models import Citation, Claim, ClaimCitation, ClaimSearch, Paper
 from evidence.views import ClaimPublic, claims_by_ids
 
 MAX_LIMIT = 100
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 OWN_WEIGHT = 4.0  # a word in the claim itself counts this many times one in its evidence
 
 
@@ -106,6 +108,8 @@ def search_claims(
     topic, document, the verdict or PMID of a citation; one page at a time (keyset)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if "\x00" in (q or "") + (topic or ""):
+        raise InputError("the query contains a NUL character")
     after = _read_cursor(cursor)
     tokens = list(dict.fromkeys(index_tokens(q))) if q else []
     if q is not None and q.strip() and not tokens:
@@ -212,10 +216,12 @@ def _read_cursor(cursor: str | None) -> tuple[float, int] | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        score, claim_id = json.loads(raw)
-        return float(score), int(claim_id)
-    except (ValueError, TypeError, binascii.Error):
+        score, claim_id = float(json.loads(raw)[0]), int(json.loads(raw)[1])
+    except (ValueError, TypeError, IndexError, KeyError, binascii.Error):
         raise InputError("cursor is not one this API gave out") from None
+    if not (math.isfinite(score) and 0 <= claim_id <= MAX_ID):
+        raise InputError("cursor is not one this API gave out")
+    return score, claim_id
 
 
 def highlight(text_: str, tokens: list[str]) -> str:

@@ -4,6 +4,7 @@ results on SQLite (FTS5) and PostgreSQL (tsvector); hostile syntax; keyset pages
 from __future__ import annotations
 
 import asyncio
+import base64
 from pathlib import Path
 
 import pytest
@@ -85,12 +86,17 @@ def test_snippet_marks_the_matched_words() -> None:
 @pytest.mark.parametrize(
     "query",
     ['"', '"IL-6', "*", "-", "NEAR", "OR", "AND", "((", ")", "IL-6 OR", "a AND NOT b", "'; DROP TABLE claim; --",
-     "NEAR(贫血 抑郁, 2)", "^", "{}", "\x00", "贫血*", "col:贫血", "   "],
+     "NEAR(贫血 抑郁, 2)", "^", "{}", "贫血*", "col:贫血", "   "],
 )  # fmt: skip
 def test_user_syntax_never_breaks_search(seed: Engine, query: str) -> None:
     with Session(seed) as session:
         page = search_claims(session, q=query, limit=10)
     assert isinstance(page.items, list)
+
+
+def test_nul_character_is_refused_not_a_crash(seed: Engine) -> None:
+    with Session(seed) as session, pytest.raises(InputError, match="NUL"):
+        search_claims(session, q="贫\x00血")
 
 
 def test_filters_narrow_results(seed: Engine) -> None:
@@ -120,8 +126,11 @@ def test_pages_neither_skip_nor_repeat(seed: Engine, q: str | None) -> None:
             assert len(walked) == session.exec(select(func.count()).select_from(Claim)).one()
 
 
+FORGED = base64.urlsafe_b64encode(b"[0, 99999999999]").decode()  # an id beyond 32 bits
+
+
 @pytest.mark.parametrize(
-    ("limit", "cursor"), [(0, None), (101, None), (10, "garbage"), (10, "W10")]
+    ("limit", "cursor"), [(0, None), (101, None), (10, "garbage"), (10, "W10"), (10, FORGED)]
 )
 def test_bad_limit_or_cursor_is_an_input_error(seed: Engine, limit: int, cursor: str) -> None:
     with Session(seed) as session, pytest.raises(InputError):
