@@ -8,6 +8,10 @@ targets next to the figures.
     python bench/search.py [--claims 1000000] [--backends sqlite,postgresql]
     python bench/search.py --claims 100000        # a quick run, about 5 minutes
 
+On 2 cores the default run takes ~26 minutes, 15 of them loading: PostgreSQL's text search
+parser computing the tsvector of ~2.6 KB of evidence tokens per claim (~9 minutes over 2
+connections), its GIN index (~5) and SQLite's FTS5 rebuild (~5, alongside the GIN build).
+
 The corpus: Chinese claims recombine the clauses of the example deck's claims (with the topic of
 a deck page); English claims are sentences of real PubMed titles and abstracts (the bundled
 snapshot, and ../shared/pubmed/records when present). Each claim's evidence is the words of 1-3 of

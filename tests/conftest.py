@@ -4,6 +4,7 @@ template and dropped afterwards, so runs never see each other's rows)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
@@ -19,6 +20,7 @@ from evidence.db import make_engine, upgrade_database
 DATA = Path(__file__).parent / "data"
 PROJECT = Path(__file__).resolve().parent.parent
 SEED_DECK = PROJECT / "evidence" / "data" / "il6-tocilizumab-ra-deck.txt"
+SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
 POSTGRES_URL = os.environ.get("EVIDENCE_TEST_DATABASE_URL")
 pytest_plugins = ["tests.eutils_server"]  # the loopback E-utilities fixture
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -87,3 +89,23 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+def seed_deck(engine: Engine) -> None:
+    """Ingest the seed deck, load the PubMed snapshot, enrich offline and verify: `evidence demo`."""
+    from evidence.db import session_scope
+    from evidence.ingest.pipeline import ingest_file
+    from evidence.pubmed.enrich import enrich_citations
+    from evidence.pubmed.importer import import_files
+    from evidence.verify import verify
+
+    ingest_file(engine, SEED_DECK)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    with session_scope(engine) as session:
+        verify(session)

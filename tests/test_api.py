@@ -4,7 +4,6 @@ uploaded and enriched through the routes; every error in the one JSON shape."""
 
 from __future__ import annotations
 
-import asyncio
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,13 +15,10 @@ from sqlalchemy.engine import Engine
 from api.main import create_app
 from api.routes import documents
 from evidence.config import Settings
-from evidence.db import head_revision, session_scope
-from evidence.ingest.pipeline import ingest_file
-from evidence.pubmed.enrich import enrich_citations
+from evidence.db import head_revision
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
-from evidence.verify import verify
-from tests.conftest import PROJECT, SEED_DECK
+from tests.conftest import PROJECT, SEED_DECK, seed_deck
 from tests.eutils_server import EUtilsServer
 
 with warnings.catch_warnings():
@@ -34,18 +30,7 @@ KEY = "test-key-0123456789"
 NAKAHARA = "12794819"  # the deck cites it with a wrong volume (8 for 48): the one mismatch
 
 
-def seed(engine: Engine) -> None:
-    """Ingest the seed deck, load the PubMed snapshot, enrich offline and verify, as the CLI does."""
-    ingest_file(engine, SEED_DECK)
-    import_files(engine, [SNAPSHOT])
-
-    async def enrich() -> None:
-        with session_scope(engine) as session:
-            await enrich_citations(session, client=None)
-
-    asyncio.run(enrich())
-    with session_scope(engine) as session:
-        verify(session)
+seed = seed_deck
 
 
 def open_client(app: FastAPI, **options: Any) -> TestClient:

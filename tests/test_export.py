@@ -4,7 +4,6 @@ from the shipped snapshot and verified, on SQLite and PostgreSQL), read back by 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import subprocess
@@ -18,7 +17,6 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from evidence.cli import app
-from evidence.db import session_scope
 from evidence.export import (
     ExportOptions,
     ExportWork,
@@ -30,11 +28,7 @@ from evidence.export import (
 from evidence.export.bibtex import export_bibtex, latex_escape
 from evidence.export.csljson import export_csljson
 from evidence.export.ris import export_ris
-from evidence.ingest.pipeline import ingest_file
-from evidence.pubmed.enrich import enrich_citations
-from evidence.pubmed.importer import import_files
-from evidence.verify import verify
-from tests.conftest import PROJECT, SEED_DECK
+from tests.conftest import PROJECT, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
 SEED_PMIDS = 14
@@ -42,16 +36,7 @@ SEED_WORKS = 30
 
 
 def seed(engine: Engine) -> list[ExportWork]:
-    ingest_file(engine, SEED_DECK)
-    import_files(engine, [SNAPSHOT])
-
-    async def enrich() -> None:
-        with session_scope(engine) as session:
-            await enrich_citations(session, client=None)
-
-    asyncio.run(enrich())
-    with session_scope(engine) as session:
-        verify(session)
+    seed_deck(engine)
     with Session(engine) as session:
         return works_for_export(session)
 

@@ -432,7 +432,10 @@ ARTICLE = (EFETCH / "retraction_12649271.elbert5770.xml").read_bytes()
         (ARTICLE[: len(ARTICLE) // 2], "truncated inside a <PubmedArticle>"),
         (ARTICLE[: ARTICLE.index(b"</PubmedArticle>") + 16], "ends before </PubmedArticleSet>"),
         (ARTICLE[:60], "truncated inside a tag"),
-        ((EFETCH / "html_page.biopython.html").read_bytes(), "HTML page.*PmFetch response"),
+        (
+            (DATA / "recorded" / "efetch_html_page.biopython.html").read_bytes(),
+            "HTML page.*PmFetch response",
+        ),
         (
             (EFETCH / "esummary_error.biopython.xml").read_bytes(),
             "error: Neither query_key nor id specified",

@@ -3,7 +3,6 @@ results on SQLite (FTS5) and PostgreSQL (tsvector); hostile syntax; keyset pages
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from pathlib import Path
 
@@ -17,26 +16,16 @@ from evidence.cli import app
 from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
 from evidence.ingest.language import index_tokens
-from evidence.ingest.pipeline import ingest_file
 from evidence.models import Claim, ClaimSearch
-from evidence.pubmed.enrich import enrich_citations
-from evidence.pubmed.importer import import_files
 from evidence.search import highlight, index_claims, search_claims
-from tests.conftest import PROJECT, SEED_DECK
+from tests.conftest import PROJECT, SEED_DECK, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
 
 
 def seed_into(engine: Engine) -> Engine:
     """Ingest the seed deck and enrich it offline from the shipped snapshot."""
-    ingest_file(engine, SEED_DECK)
-    import_files(engine, [SNAPSHOT])
-
-    async def enrich() -> None:
-        with session_scope(engine) as session:
-            await enrich_citations(session, client=None)
-
-    asyncio.run(enrich())
+    seed_deck(engine)
     return engine
 
 

@@ -3,7 +3,6 @@ end (enriched offline from the shipped snapshot), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 from datetime import date
@@ -18,9 +17,6 @@ from typer.testing import CliRunner
 from evidence.cli import app
 from evidence.db import session_scope
 from evidence.ingest.citation import parse_citation
-from evidence.ingest.pipeline import ingest_file
-from evidence.pubmed.enrich import enrich_citations
-from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.records import PubMedRecord
 from evidence.verify import VerificationReport, verify
@@ -28,7 +24,7 @@ from evidence.verify.fields import compare_fields
 from evidence.verify.kinds import evidence_kind
 from evidence.verify.numbers import appears_in, stated_numbers
 from evidence.verify.verdicts import judge_citation
-from tests.conftest import PROJECT, SEED_DECK
+from tests.conftest import PROJECT, SEED_DECK, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
 RECORDS = {r.pmid: r for r in parse_pubmed_xml(SNAPSHOT.read_bytes())}
@@ -169,14 +165,7 @@ def test_evidence_kind(record: PubMedRecord, kind: str) -> None:
 
 
 def verified_seed(engine: Engine) -> VerificationReport:
-    ingest_file(engine, SEED_DECK)
-    import_files(engine, [SNAPSHOT])
-
-    async def enrich() -> None:
-        with session_scope(engine) as session:
-            await enrich_citations(session, client=None)
-
-    asyncio.run(enrich())
+    seed_deck(engine)
     with session_scope(engine) as session:
         return verify(session)
 
