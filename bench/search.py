@@ -30,7 +30,9 @@ core (an index kept during COPY, gin_pending_list_limit 64MB, took as long and w
 
 The naive way ranks like the search does (claims whose own text has the words first), so it reads
 every row; it runs against the time budget `--naive-seconds` per backend, each query at least once.
-p99 is the nearest-rank percentile: of fewer than 100 runs, that is the slowest.
+p99 is the nearest-rank percentile: of fewer than 100 runs, that is the slowest. The load test
+(`--concurrency` httpx async clients for `--load-seconds`, loopback) runs its clients on the same
+2 cores as the server, which is one uvicorn process as `evidence serve` starts it.
 """
 
 from __future__ import annotations

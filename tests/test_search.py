@@ -188,3 +188,21 @@ def test_both_backends_find_the_same_claims(tmp_path: Path) -> None:
 
 
 QUERIES = ["贫血", "抑郁", "osteoclast", "depression", "IL-6 贫血", "托珠单抗", "anemia"]
+
+
+def test_tokens_are_the_same_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evidence.ingest.language import latin_token
+
+    words = [
+        f"fatigued{i}x" if i % 2 else w
+        for i, w in enumerate(
+            ["depression", "anemia", "osteoclasts", "cells", "fatigue", "tocilizumab"] * 50
+        )
+    ]
+    expected = [latin_token.__wrapped__(w) for w in words]
+    latin_token.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda w: index_tokens(w)[0], words * 20))
+    assert results == expected * 20

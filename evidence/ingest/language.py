@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import lru_cache
 
 import jieba
@@ -57,7 +58,9 @@ def splits_a_word(left: str, right: str) -> bool:
     return len(tail) not in _word_spans(tail + head)
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+# snowballstemmer's stemmers keep state while stemming: one per thread (the API answers in a
+# thread pool, and a shared one returned wrong stems under load).
+_THREAD = threading.local()
 # Words of a text for the search index: a run of Chinese, or a Latin word with inner hyphens
 # ("IL-6", "sIL-6R", "TNF-α"), or a number.
 INDEX_WORD = re.compile(
@@ -67,10 +70,18 @@ _STOPWORDS = "a an and are as at be by for from has have in is it of on or that 
 STOPWORDS = frozenset(f"{_STOPWORDS} was were which with".split())
 
 
+def _stem(word: str) -> str:
+    stemmer = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _THREAD.stemmer = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
+
+
+@lru_cache(maxsize=65536)
 def latin_token(word: str) -> str:
     """Fold a Latin word for the index: "IL-6" → "il6", "anaemia" → "anemia", "cells" → "cell"."""
     folded = re.sub(r"[-‐]", "", word.lower()).replace("ae", "e")
-    return folded if any(c.isdigit() for c in folded) else _STEMMER.stemWord(folded)
+    return folded if any(c.isdigit() for c in folded) else _stem(folded)
 
 
 def index_tokens(text: str) -> list[str]:
