@@ -22,8 +22,9 @@ import pybtex.database
 from bibtexparser.model import Entry as ParserEntry
 from bibtexparser.model import Field as ParserField
 
-from evidence.export import ExportOptions, ExportWork, assign_citekeys, split_author
+from evidence.export import ExportOptions, ExportWork
 from evidence.export.bibtex import export_bibtex
+from evidence.export.citekeys import assign_citekeys, split_author
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.records import PubMedRecord
 

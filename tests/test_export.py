@@ -13,21 +13,17 @@ import pybtex.database
 import pytest
 import rispy
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from evidence.cli import app
-from evidence.export import (
-    ExportOptions,
-    ExportWork,
-    Policy,
-    assign_citekeys,
-    split_author,
-    works_for_export,
-)
-from evidence.export.bibtex import export_bibtex, latex_escape
+from evidence.db import make_engine
+from evidence.export import ExportOptions, ExportWork, Policy, works_for_export
+from evidence.export.bibtex import export_bibtex, latex_escape, protect_capitals
+from evidence.export.citekeys import assign_citekeys, split_author
 from evidence.export.csljson import export_csljson
 from evidence.export.ris import export_ris
+from evidence.models import Claim, ClaimCitation
 from tests.conftest import PROJECT, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
@@ -56,7 +52,7 @@ def work(**overrides: object) -> ExportWork:
 UTF8_ENTRY = """\
 @article{rosejohn2003il,
   author = {Rose-John, S. and Lefèvre, J.-M. and Müller, J. M.},
-  title = {IL-1β & TNF in 50% of Köln's patients: a #1_study.},
+  title = {{IL-1β} & {TNF} in 50% of {Köln}'s patients: a #1_study.},
   journal = {Arthritis & Rheumatism},
   year = {2003},
   month = jun,
@@ -70,7 +66,7 @@ UTF8_ENTRY = """\
 """
 LATEX_ENTRY = r"""@article{rosejohn2003il,
   author = {Rose-John, S. and Lef{\`e}vre, J.-M. and M{\"u}ller, J. M.},
-  title = {IL-1$\beta$ \& TNF in 50\% of K{\"o}ln's patients: a \#1\_study.},
+  title = {{IL-1$\beta$} \& {TNF} in 50\% of {K{\"o}ln}'s patients: a \#1\_study.},
   journal = {Arthritis \& Rheumatism},
   year = {2003},
   month = jun,
@@ -126,6 +122,26 @@ def test_bibtex_writer_exact_text(
     the_work: ExportWork, latex: bool, options: ExportOptions, expected: str
 ) -> None:
     assert export_bibtex([the_work], options, latex_escape=latex) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "latex", "written"),
+    [
+        ("IL-6 knockout mice", False, "{IL-6} knockout mice"),
+        ("Interleukin-6: from bench to bedside", False, "Interleukin-6: from bench to bedside"),
+        ("Role of mIL-6R in Japanese RA", False, "Role of {mIL-6R} in {Japanese} {RA}"),
+        ("TNF-α and Ångström", True, r"{TNF-$\alpha$} and {{\AA}ngstr{\"o}m}"),
+        ("50% of _x_ #1", True, r"50\% of \_x\_ \#1"),
+    ],
+)
+def test_title_capitals_survive_sentence_case(title: str, latex: bool, written: str) -> None:
+    escape = latex_escape if latex else str
+    assert protect_capitals(title, escape) == written
+
+
+def unbraced(title: str | None) -> str | None:
+    """Return a title without the braces that protect its capitals."""
+    return title.replace("{", "").replace("}", "") if title else title
 
 
 @pytest.mark.parametrize(
@@ -245,7 +261,7 @@ def test_seed_bibtex_round_trips_through_pybtex(engine: Engine, latex: bool) -> 
         people = entry.persons.get("author", [])
         assert len(people) == len(w.authors) + (0 if w.authors_complete else 1)
         if not latex:
-            assert entry.fields.get("title") == w.title
+            assert unbraced(entry.fields.get("title")) == w.title
             assert entry.fields.get("journal") == w.journal
             surnames = [" ".join(p.last_names) for p in people[: len(w.authors)]]
             assert surnames == [
@@ -271,6 +287,7 @@ def test_classic_bibtex_reads_the_latex_export_without_warnings(
     assert "Warning" not in run.stdout and "error" not in run.stdout.lower(), run.stdout
     bbl = (tmp_path / "doc.bbl").read_text()
     assert bbl.count("\\bibitem") == SEED_WORKS
+    assert "{IL-6} knockout mice" in bbl  # plain.bst sentence-cases titles; braces keep "IL-6"
 
 
 def test_seed_ris_parses_with_rispy(engine: Engine) -> None:
@@ -337,3 +354,36 @@ def test_export_command_writes_each_format_to_a_file(database_url: str, tmp_path
     assert bib.count("\n@") + 1 == SEED_WORKS
     both = runner.invoke(app, ["export", "--exclude-retracted", "--mark-retracted"], env=env)
     assert both.exit_code == 2
+
+
+def test_claim_selects_the_works_it_cites(engine: Engine) -> None:
+    seed(engine)
+    with Session(engine) as session:
+        claim = session.exec(
+            select(Claim).where(col(Claim.text).contains("IL-6可以诱导贫血的发生"))
+        ).one()
+        cited = session.exec(
+            select(ClaimCitation.citation_id).where(ClaimCitation.claim_id == claim.id)
+        ).all()
+        works = works_for_export(session, claim_id=claim.id)
+    assert cited and 1 <= len(works) <= len(cited)
+    assert {i for w in works for i in w.citation_ids} == set(cited)
+
+
+def test_export_command_exports_one_claims_works(database_url: str) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"], env=env).exit_code == 0
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        claim = session.exec(select(Claim).where(col(Claim.text).contains("破骨细胞形成"))).first()
+    engine.dispose()
+    assert claim is not None
+    result = runner.invoke(
+        app, ["export", "--format", "csljson", "--claim", str(claim.id)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert 1 <= len(items) < SEED_WORKS
+    missing = runner.invoke(app, ["export", "--claim", "999999"], env=env)
+    assert missing.exit_code == 3 and "999999" in missing.output

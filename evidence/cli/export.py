@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,17 +11,7 @@ from sqlmodel import Session
 from evidence.cli.app import DocumentOption, app, console, open_engine
 from evidence.errors import InputError
 from evidence.export import ExportOptions, Policy, works_for_export
-from evidence.export.bibtex import export_bibtex
-from evidence.export.csljson import export_csljson
-from evidence.export.ris import export_ris
-
-
-class ExportFormat(StrEnum):
-    """The file formats reference managers read."""
-
-    bibtex = "bibtex"
-    ris = "ris"
-    csljson = "csljson"
+from evidence.export.formats import ExportFormat, render
 
 
 @app.command("export")
@@ -31,6 +20,9 @@ def export_command(
     document: DocumentOption = None,
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Only works cited by claims found so.")
+    ] = None,
+    claim: Annotated[
+        int | None, typer.Option("--claim", help="Only works cited by this claim (its id).")
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
     abstracts: Annotated[bool, typer.Option(help="Include abstracts.")] = False,
@@ -57,13 +49,8 @@ def export_command(
         unverified=_policy("unverified", exclude_unverified, mark_unverified),
     )
     with Session(open_engine()) as session:
-        works = works_for_export(session, document_id=document, query=query)
-    if format is ExportFormat.bibtex:
-        text = export_bibtex(works, options, latex_escape=latex)
-    elif format is ExportFormat.ris:
-        text = export_ris(works, options)
-    else:
-        text = export_csljson(works, options)
+        works = works_for_export(session, document_id=document, query=query, claim_id=claim)
+    text = render(works, format, options, latex=latex)
     if output is None:
         typer.echo(text, nl=False)
         return

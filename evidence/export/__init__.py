@@ -8,8 +8,6 @@ unresolved and never dropped.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -17,7 +15,9 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from evidence.models import Citation, ClaimCitation, Paper
+from evidence.errors import NotFoundError
+from evidence.export.citekeys import assign_citekeys
+from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
 from evidence.search import search_claims
 from evidence.views import get_document
@@ -26,48 +26,6 @@ from evidence.views import get_document
 VERDICT_ORDER = (
     "retracted", "mismatch", "ambiguous", "not_found", "not_in_pubmed", "unchecked", "verified",
 )  # fmt: skip
-INITIALS = re.compile(r"[A-Z](?:-?[A-Z]){0,4}")
-# Words that never make a citekey: articles, prepositions, conjunctions (English, as PubMed).
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "on",
-        "of",
-        "in",
-        "for",
-        "and",
-        "or",
-        "to",
-        "with",
-        "from",
-        "by",
-        "at",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "its",
-        "their",
-        "into",
-        "via",
-        "about",
-        "after",
-        "against",
-        "between",
-        "during",
-        "under",
-        "over",
-        "new",
-    ]
-)
-SPECIAL_LETTERS = {
-    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d",
-    "Đ": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i", "ð": "d", "Ð": "D",
-}  # fmt: skip
 
 
 class Policy(StrEnum):
@@ -138,74 +96,6 @@ class ExportOptions:
     unverified: Policy = Policy.keep
 
 
-def split_author(name: str) -> tuple[str, str | None]:
-    """Split PubMed's "Surname Initials" into its parts; a collective name has no initials."""
-    head, _, tail = name.strip().rpartition(" ")
-    if head and INITIALS.fullmatch(tail):
-        return head, tail
-    return name.strip(), None
-
-
-class _FoldTable(dict[int, str]):
-    """A str.translate table that folds each character to ASCII letters and digits, lazily."""
-
-    def __missing__(self, codepoint: int) -> str:
-        char = chr(codepoint)
-        if char in SPECIAL_LETTERS:
-            folded = SPECIAL_LETTERS[char]
-        else:
-            base = unicodedata.normalize("NFKD", char)
-            folded = "".join(c for c in base if c.isascii() and c.isalnum())
-        self[codepoint] = folded
-        return folded
-
-
-FOLD = _FoldTable()
-
-
-def ascii_word(text: str) -> str:
-    """Fold a word to lower-case ASCII letters and digits (`Stępień` → `stepien`)."""
-    return text.translate(FOLD).lower()
-
-
-def citekey_base(work: ExportWork) -> str:
-    """Return a work's citekey before collisions: surname, year, first significant title word."""
-    surname = ascii_word(split_author(work.authors[0])[0]) if work.authors else ""
-    words = re.split(r"[\s\-‐–—/:;,.()\[\]]+", work.title or work.journal or "")
-    word = next(
-        (w for w in (ascii_word(w) for w in words) if w and w not in STOP_WORDS and w.isalpha()),
-        "",
-    )
-    return f"{surname or 'anon'}{work.year or 'nd'}{word}"
-
-
-def assign_citekeys(works: Sequence[ExportWork]) -> list[ExportWork]:
-    """Give every work a unique key: colliding bases get a, b, c, ... in the works' order."""
-    bases = [citekey_base(work) for work in works]
-    counts: dict[str, int] = {}
-    for base in bases:
-        counts[base] = counts.get(base, 0) + 1
-    seen: dict[str, int] = {}
-    keyed = []
-    for work, base in zip(works, bases, strict=True):
-        key = base
-        if counts[base] > 1:
-            index = seen.get(base, 0)
-            seen[base] = index + 1
-            key = base + _suffix(index)
-        keyed.append(replace(work, key=key))
-    return keyed
-
-
-def _suffix(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
-
-
 def selected(works: Iterable[ExportWork], options: ExportOptions) -> list[ExportWork]:
     """Leave out the works the options exclude (retracted, unverified)."""
     return [
@@ -244,6 +134,8 @@ def works_for_export(
     if document_id is not None:
         get_document(session, document_id)
         statement = statement.where(Citation.document_id == document_id)
+    if claim_id is not None and session.get(Claim, claim_id) is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
     claim_ids = [claim_id] if claim_id is not None else []
     if query is not None:
         claim_ids += _claims_found(session, query)

@@ -5,8 +5,9 @@ ASCII for classic BibTeX on request. DOIs and URLs are never escaped: they stay 
 from __future__ import annotations
 
 import gc
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from bibtexparser.entrypoint import write_string
@@ -14,7 +15,8 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
-from evidence.export import ExportOptions, ExportWork, Policy, selected, split_author, work_notes
+from evidence.export import ExportOptions, ExportWork, Policy, selected, work_notes
+from evidence.export.citekeys import split_author
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
@@ -131,6 +133,27 @@ def balance_braces(text: str) -> str:
     return "".join(kept)
 
 
+# A word as BibTeX styles see it; not the letters of a LaTeX command (`\\AA`, `\\Gamma`).
+TITLE_WORD = re.compile(r"(?<![\\\w])[^\W_][\w\-]*")
+
+
+def protect_capitals(title: str, escape: Callable[[str], str] = str) -> str:
+    """Escape a title and brace the words whose capitals must survive a style's sentence case:
+    `{IL-6}`, `{Japanese}`, `{{\\AA}ngstr{\\"o}m}`; the first word only when a capital follows
+    its first letter."""
+    pieces: list[str] = []
+    cursor = 0
+    for index, match in enumerate(TITLE_WORD.finditer(title)):
+        word = match.group()
+        pieces.append(escape(title[cursor : match.start()]))
+        capitals = word[1:] if index == 0 else word
+        written = escape(word)
+        pieces.append("{" + written + "}" if any(c.isupper() for c in capitals) else written)
+        cursor = match.end()
+    pieces.append(escape(title[cursor:]))
+    return "".join(pieces)
+
+
 @lru_cache(maxsize=65536)  # the same authors recur across a bibliography
 def bibtex_author(name: str, *, latex: bool = False) -> str:
     """Write PubMed's "Surname Initials" as BibTeX's "Surname, I. N."; a group name in braces."""
@@ -146,6 +169,7 @@ def bibtex_author(name: str, *, latex: bool = False) -> str:
 def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = False) -> Entry:
     """Build the bibtexparser entry of one work (values already enclosed in braces)."""
     text = latex_escape if latex else balance_braces
+    escape: Callable[[str], str] = latex_escape if latex else str
     values: list[tuple[str, str | None]] = [
         ("title", work.title),
         ("journal", work.journal),
@@ -173,7 +197,12 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
             if month:
                 fields.append(Field("month", month))  # a BibTeX macro: unbraced
         elif value:
-            written = value if name in VERBATIM else text(value)
+            if name in VERBATIM:
+                written = value
+            elif name == "title":
+                written = protect_capitals(text(value) if not latex else value, escape)
+            else:
+                written = text(value)
             fields.append(Field(name, "{" + written + "}"))
     # Classic BibTeX's styles warn about an article without these; a misc needs none of them.
     complete = work.authors and work.title and work.journal and work.year

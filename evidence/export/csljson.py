@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from evidence.export import ExportOptions, ExportWork, selected, split_author, work_notes
+from evidence.export import ExportOptions, ExportWork, selected, work_notes
+from evidence.export.citekeys import split_author
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

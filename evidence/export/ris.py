@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from evidence.export import ExportOptions, ExportWork, Policy, selected, split_author, work_notes
+from evidence.export import ExportOptions, ExportWork, Policy, selected, work_notes
+from evidence.export.citekeys import split_author
 
 
 def ris_record(work: ExportWork, options: ExportOptions) -> list[tuple[str, str]]:
