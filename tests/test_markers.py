@@ -9,6 +9,7 @@ from evidence.ingest.markers import (
     expand_labels,
     find_bracket_markers,
     find_glued_markers,
+    find_markers_before_cjk,
     remove_markers,
 )
 
@@ -93,3 +94,21 @@ def test_bracket_markers(text: str, expected: list[tuple[str, ...]]) -> None:
 def test_expand_labels_refuses_absurd_ranges() -> None:
     assert expand_labels("1-999") == ("1", "999")
     assert expand_labels("3-1") == ("3", "1")
+
+
+@pytest.mark.parametrize(
+    ("text", "uncited", "labels"),
+    [
+        ("PBMC2源性破骨细胞形成", {"2"}, [("2",)]),  # reference 2 cited nowhere else
+        ("PBMC2源性破骨细胞形成", {"1"}, []),  # 2 is not a reference this page lacks
+        ("CD4细胞与STAT3通路", {"2"}, []),  # names, whatever the page lacks
+        ("sIL-6R1可与TNF2结合", {"1", "2"}, [("1",), ("2",)]),
+        ("gp1302结合", {"2"}, []),  # gp130 + 2 or gp13 + 02: a name ends in a digit
+        ("IL-6R2与IL-6R2", {"2"}, [("2",)]),  # one marker per reference
+    ],
+)
+def test_numbers_before_chinese_are_markers_only_for_uncited_references(
+    text: str, uncited: set[str], labels: list[tuple[str, ...]]
+) -> None:
+    found = find_markers_before_cjk(text, uncited_labels=frozenset(uncited))
+    assert [m.labels for m in found] == labels

@@ -54,6 +54,14 @@ def test_seed_claims_link_to_the_right_references(
     assert claim_citing(seed, text) == authors
 
 
+def test_seed_marker_between_latin_term_and_chinese_text(seed: ExtractedDocument) -> None:
+    # "PBMC2源性破骨细胞形成": its slide's reference 2 is cited nowhere else on the slide.
+    (claim,) = [c for c in seed.claims if c.text == "PBMC源性破骨细胞形成"]
+    assert [m.label for m in claim.markers] == ["2"]
+    (cited,) = claim.cites
+    assert "Int Rev Immunol" in seed.references[cited].as_written
+
+
 def test_seed_first_slide_markers_are_kept_as_dangling(seed: ExtractedDocument) -> None:
     dangling = [(claim.page_number, marker.label) for claim, marker in seed.dangling_markers]
     assert sorted(dangling) == [(1, "1"), (1, "2"), (1, "3")]

@@ -141,6 +141,27 @@ def _glued_marker(
     return None
 
 
+# A Latin term whose last digits run straight into Chinese text: "PBMC2源性" (PBMC + 2), but
+# also "CD4细胞" and "STAT3通路", names; only the page's references can tell them apart.
+GLUED_BEFORE_CJK = re.compile(
+    r"(?<![A-Za-z0-9-])(?P<stem>[A-Za-z][A-Za-z0-9-]*?[A-Za-z])(?P<label>[1-9]\d?)(?=[\u3400-\u9fff])"
+)
+
+
+def find_markers_before_cjk(text: str, *, uncited_labels: frozenset[str]) -> list[FoundMarker]:
+    """Find numbers glued between a Latin term and Chinese text that name one of the page's
+    references no other marker cites ("PBMC2源性" on a page whose reference 2 is cited nowhere
+    else); a number that could be part of a name ("CD4细胞") is left alone otherwise."""
+    found: list[FoundMarker] = []
+    wanted = set(uncited_labels)
+    for match in GLUED_BEFORE_CJK.finditer(text):
+        label = match.group("label")
+        if label in wanted:
+            wanted.discard(label)  # one reference, one marker
+            found.append(FoundMarker(match.start("label"), match.end("label"), (label,)))
+    return found
+
+
 def _followed_well(text: str, end: int) -> bool:
     """Tell whether what follows a marker is Chinese text, punctuation or the end."""
     rest = text[end:].lstrip()

@@ -17,6 +17,7 @@ from evidence.ingest.markers import (
     FoundMarker,
     document_vocabulary,
     find_glued_markers,
+    find_markers_before_cjk,
     remove_markers,
 )
 from evidence.ingest.structure import (
@@ -229,10 +230,17 @@ def _slide_claims(
     by_label = {r.label: r.index for r in refs if r.label}
     found: list[tuple[Unit, str, list[FoundMarker]]] = []
     seen: set[str] = set()
-    for unit in units:
-        if unit.kind == "reference" or unit in topic or _is_legend(unit):
-            continue
-        markers = find_glued_markers(unit.text, vocabulary=vocabulary, page_labels=labels)
+    texts = [u for u in units if not (u.kind == "reference" or u in topic or _is_legend(u))]
+    markers_of = {
+        id(u): find_glued_markers(u.text, vocabulary=vocabulary, page_labels=labels) for u in texts
+    }
+    uncited = labels - {label for ms in markers_of.values() for m in ms for label in m.labels}
+    for unit in texts:
+        markers = markers_of[id(unit)]
+        if uncited:
+            extra = find_markers_before_cjk(unit.text, uncited_labels=uncited)
+            uncited -= {label for m in extra for label in m.labels}
+            markers = sorted(markers + extra, key=lambda m: m.start)
         for piece, piece_markers in _split_after_markers(unit.text, markers):
             if piece in seen or not (piece_markers or is_statement(unit)):
                 continue
