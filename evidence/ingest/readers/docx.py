@@ -3,11 +3,13 @@
 Explicit page breaks (`<w:br w:type="page"/>` and paragraphs with "page break before") split
 pages; Word's own layout is not known, so a document without them is one page. Paragraphs are
 separated by blank lines so that the claim extractor sees them; list paragraphs get "• ".
-Headers, footers, footnotes, comments and text boxes are not read.
+Footnotes and endnotes are read (`docx_notes`); headers, footers, comments and text boxes are
+not.
 """
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from typing import Any
 
@@ -17,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
+from evidence.ingest.readers.docx_notes import NOTE_KINDS, DocumentNotes, read_notes
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 
 # Block-level content, including content controls (w:sdt), in document order.
@@ -29,6 +32,8 @@ _RUNS = (
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _LIST_STYLE_MARK = "List"  # Word's "List Paragraph", "List Bullet 2", "List Number", ...
+# A reference list of the body's own: then notes are not made into one.
+REFERENCE_LIST = re.compile(r"\s*(?:references?|bibliography|参考文献)\s*[:：]?\s*", re.I)
 
 
 def read_docx(data: bytes) -> ExtractedText:
@@ -45,18 +50,26 @@ def read_docx(data: bytes) -> ExtractedText:
 
 
 def _document_pages(document: WordDocument) -> list[str]:
-    """Walk the body's paragraphs and tables, starting a new page at each explicit break."""
+    """Walk the body's paragraphs and tables, starting a new page at each explicit break; the
+    notes the body refers to end the last page."""
+    body = document.element.body
+    notes = DocumentNotes(read_notes(document))
+    if notes.texts:
+        paragraphs = (
+            "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))
+        )
+        notes.as_references = not any(REFERENCE_LIST.fullmatch(text) for text in paragraphs)
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
-    for block in document.element.body.xpath(_BLOCKS):
+    for block in body.xpath(_BLOCKS):
         if block.tag == qn("w:tbl"):
-            pages[-1].append(_table_text(block))
+            pages[-1].append(_table_text(block, notes))
             page_started = True
             continue
         paragraph = Paragraph(block, document)
         if _breaks_page_before(paragraph) and page_started:
             pages.append([])
-        pieces = _paragraph_text(block).split(_PAGE_BREAK)
+        pieces = _paragraph_text(block, notes).split(_PAGE_BREAK)
         bullet = "• " if _is_list(paragraph) else ""
         for index, piece in enumerate(pieces):
             if index > 0:
@@ -64,10 +77,13 @@ def _document_pages(document: WordDocument) -> list[str]:
             if piece.strip():
                 pages[-1].append(bullet + piece if index == 0 else piece)
         page_started = True
+    closing = notes.closing_text()
+    if closing:
+        pages[-1].append(closing)
     return ["\n\n".join(paragraphs) for paragraphs in pages]
 
 
-def _paragraph_text(p: Any) -> str:
+def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
     """Return a w:p element's text, with a form feed where it has a page break."""
     parts: list[str] = []
     for run in p.xpath(_RUNS):
@@ -76,12 +92,14 @@ def _paragraph_text(p: Any) -> str:
                 parts.append(child.text or "")
             elif child.tag == qn("w:br"):
                 parts.append(_PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n")
+            elif child.tag in NOTE_KINDS:
+                parts.append(notes.marker(child))
             else:
                 parts.append(_RUN_TEXT.get(child.tag, ""))
     return "".join(parts)
 
 
-def _table_text(tbl: Any) -> str:
+def _table_text(tbl: Any, notes: DocumentNotes) -> str:
     """Return a table as one line per row, its non-empty cells joined by " | "."""
     rows = []
     for tr in tbl.xpath("./w:tr"):
@@ -89,7 +107,7 @@ def _table_text(tbl: Any) -> str:
         for tc in tr.xpath("./w:tc"):
             if _continues_vertical_merge(tc):
                 continue
-            texts = [_paragraph_text(p) for p in tc.xpath(".//w:p")]
+            texts = [_paragraph_text(p, notes) for p in tc.xpath(".//w:p")]
             cells.append(" ".join(" ".join(texts).split()))  # split() also drops form feeds
         line = " | ".join(cell for cell in cells if cell)
         if line:
