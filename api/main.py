@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import citations, claims, documents, health, papers
+from api.routes import citations, claims, documents, export, health, papers
+from api.web import pages
 from evidence.config import Settings
 from evidence.db import make_engine, prepare_database
 
@@ -32,6 +33,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
-    for module in (claims, citations, papers, documents, health):
+    for module in (claims, citations, papers, documents, export, health, pages):
         app.include_router(module.router)
     return app

@@ -181,7 +181,7 @@ def test_api_documents_list_and_detail_with_the_verdict_summary(seeded: TestClie
     assert document["source_name"] == "il6-tocilizumab-ra-deck.txt"
     assert document["format"] == "txt" and document["kind"] == "slides"
     assert document["counts"] == {
-        "pages": 27, "claims": 124, "citations": 37, "works": 30, "links": 147,
+        "pages": 27, "claims": 124, "citations": 37, "works": 30, "links": 146,
         "dangling_markers": 3,
     }  # fmt: skip
     detail = seeded.get(f"/documents/{document['id']}").json()

@@ -1,0 +1,105 @@
+"""The web pages, server-rendered: search claims at `/`, one claim at `/web/claims/{id}`, one
+document's verification at `/web/documents/{id}`. The JSON API keeps its own paths."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import Id, SessionDep
+from api.web.rendering import HtmlRoute, render_page
+from evidence.browse import MAX_ID
+from evidence.errors import InputError
+from evidence.search import search_claims
+from evidence.verify.verdicts import VERDICTS
+from evidence.web_views import (
+    citations_by_id,
+    list_topics,
+    overview_documents,
+    review_claim,
+    review_document,
+)
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+PAGE_SIZE = 20
+# A form sends every field, empty or not: each is text here, read by `SearchForm.read`.
+FormText = Annotated[str | None, Query(max_length=500)]
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """What the search form asks for, blanks read as "any"."""
+
+    q: str | None = None
+    topic: str | None = None
+    verdict: str | None = None
+    document: int | None = None
+
+    @classmethod
+    def read(
+        cls, *, q: str | None, topic: str | None, verdict: str | None, document: str | None
+    ) -> SearchForm:
+        """Read the form's fields; raise InputError for a verdict or document id that is not."""
+        verdict = (verdict or "").strip() or None
+        if verdict is not None and verdict not in VERDICTS:
+            raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        document = (document or "").strip()
+        if document and not (document.isascii() and document.isdigit()):
+            raise InputError(f"document must be a document's id, not {document!r}")
+        document_id = int(document) if document else None
+        if document_id is not None and not 1 <= document_id <= MAX_ID:
+            raise InputError(f"no document can have the id {document_id}")
+        return cls(
+            q=(q or "").strip() or None,
+            topic=(topic or "").strip() or None,
+            verdict=verdict,
+            document=document_id,
+        )
+
+    @property
+    def filtered(self) -> bool:
+        """Tell whether the form asks for anything."""
+        return any(value is not None for value in (self.q, self.topic, self.verdict, self.document))
+
+
+@router.get("/")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    q: FormText = None,
+    topic: FormText = None,
+    verdict: FormText = None,
+    document: FormText = None,
+    cursor: FormText = None,
+) -> Response:
+    """Search claims (or list them) with their citations, papers and verdicts."""
+    form = SearchForm.read(q=q, topic=topic, verdict=verdict, document=document)
+    page = search_claims(
+        session, q=form.q, topic=form.topic, verdict=form.verdict, document_id=form.document,
+        limit=PAGE_SIZE, cursor=cursor or None,
+    )  # fmt: skip
+    cited = citations_by_id(session, (c.id for hit in page.items for c in hit.citations))
+    documents = overview_documents(session)
+    return render_page(
+        request, "search.html.j2", form=form, page=page, cited=cited, cursor=cursor,
+        topics=list_topics(session), documents=documents,
+        page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
+        documents_by_id={d.document.id: d.document for d in documents},
+    )  # fmt: skip
+
+
+@router.get("/web/claims/{claim_id}")
+def claim_page(request: Request, session: SessionDep, claim_id: Id) -> Response:
+    """Show one claim, where it stands, and every citation it rests on in full."""
+    review = review_claim(session, claim_id=claim_id)
+    return render_page(request, "claim.html.j2", review=review)
+
+
+@router.get("/web/documents/{document_id}")
+def document_page(request: Request, session: SessionDep, document_id: Id) -> Response:
+    """Show a document's verification at a glance, then its claims slide by slide."""
+    review = review_document(session, document_id=document_id)
+    return render_page(request, "document.html.j2", review=review)
