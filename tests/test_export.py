@@ -368,6 +368,9 @@ def test_claim_selects_the_works_it_cites(engine: Engine) -> None:
         works = works_for_export(session, claim_id=claim.id)
     assert cited and 1 <= len(works) <= len(cited)
     assert {i for w in works for i in w.citation_ids} == set(cited)
+    with Session(engine) as session:
+        assert works_for_export(session, claim_id=claim.id, query="贫血") == works
+        assert works_for_export(session, claim_id=claim.id, query="osteoclast") == []
 
 
 def test_export_command_exports_one_claims_works(database_url: str) -> None:

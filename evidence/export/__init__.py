@@ -128,18 +128,18 @@ def works_for_export(
     query: str | None = None,
     claim_id: int | None = None,
 ) -> list[ExportWork]:
-    """Return the distinct works cited (by a document, the claims a query finds, or one
-    claim), in order of first citation, each with its citekey."""
+    """Return the distinct works cited (by a document, the claims a query finds, one claim;
+    given together, every condition holds), in order of first citation, each with its citekey."""
     statement = select(Citation)
     if document_id is not None:
         get_document(session, document_id)
         statement = statement.where(Citation.document_id == document_id)
     if claim_id is not None and session.get(Claim, claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id}")
-    claim_ids = [claim_id] if claim_id is not None else []
-    if query is not None:
-        claim_ids += _claims_found(session, query)
-    if query is not None or claim_id is not None:
+    claim_ids = _claims_found(session, query) if query is not None else None
+    if claim_id is not None:  # and the query, when both are given, finds it
+        claim_ids = [claim_id] if claim_ids is None or claim_id in claim_ids else []
+    if claim_ids is not None:
         cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(claim_ids))
         statement = statement.where(col(Citation.id).in_(cited))
     citations = session.exec(
