@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.errors import MissingApiKeyError, WritesDisabledError
-from evidence.browse import MAX_ID
 from evidence.config import Settings
+from evidence.documents import MAX_ID
 from evidence.pubmed.client import EUtilsClient
 from evidence.search import MAX_LIMIT
 from evidence.verify.verdicts import VERDICTS

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from evidence.errors import NotFoundError
@@ -293,28 +292,3 @@ def claims_public(session: Session, rows: list[tuple[Claim, int]]) -> list[Claim
         )
         for claim, page_number in rows
     ]
-
-
-def document_counts(session: Session, *, document_id: int) -> dict[str, int]:
-    """Count a document's pages, claims, citations, distinct works, links and dangling markers."""
-
-    def count(query: Any) -> int:
-        return int(session.exec(query).one())
-
-    claim_ids = select(Claim.id).where(Claim.document_id == document_id)
-    return {
-        "pages": count(select(func.count()).where(Page.document_id == document_id)),
-        "claims": count(select(func.count()).where(Claim.document_id == document_id)),
-        "citations": count(select(func.count()).where(Citation.document_id == document_id)),
-        "works": count(
-            select(func.count(func.distinct(Citation.work_key))).where(
-                Citation.document_id == document_id
-            )
-        ),
-        "links": count(select(func.count()).where(col(ClaimCitation.claim_id).in_(claim_ids))),
-        "dangling_markers": count(
-            select(func.count()).where(
-                col(Marker.claim_id).in_(claim_ids), col(Marker.citation_id).is_(None)
-            )
-        ),
-    }

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from evidence.browse import (
+from evidence.browse import get_claim
+from evidence.documents import (
+    UNCHECKED,
     DocumentDetail,
     DocumentPublic,
     PagePublic,
     VerdictSummary,
-    get_claim,
     get_document_detail,
     list_documents,
     summarize_verdicts,
@@ -27,7 +28,6 @@ from evidence.export import VERDICT_ORDER
 from evidence.models import Citation, Claim, ClaimCitation, Page, Paper
 from evidence.views import CitationPublic, ClaimPublic, citation_public, get_document
 
-UNCHECKED = "unchecked"
 # The verdicts a reviewer must act on: the citation is wrong, withdrawn, or not pinned down.
 NEEDS_ATTENTION = ("retracted", "mismatch", "ambiguous", "not_found")
 

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from api.main import create_app
 from api.web.rendering import VERDICT_HINTS
-from evidence.browse import summarize_verdicts
 from evidence.config import Settings
+from evidence.documents import summarize_verdicts
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import read_document_bytes
 from evidence.verify.verdicts import VERDICTS

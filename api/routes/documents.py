@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from api.deps import EngineDep, EUtilsDep, Id, SessionDep, WriteAccess
 from api.errors import UploadTooLargeError, error_responses
-from evidence.browse import (
+from evidence.db import session_scope
+from evidence.documents import (
     DocumentDetail,
     DocumentPublic,
     VerdictSummary,
@@ -17,7 +18,6 @@ from evidence.browse import (
     list_documents,
     summarize_verdicts,
 )
-from evidence.db import session_scope
 from evidence.ingest.pipeline import IngestReport, ingest_source
 from evidence.ingest.readers import SUPPORTED_EXTENSIONS, read_document_bytes
 from evidence.pubmed.enrich import EnrichReport, enrich_citations

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import DocumentFilter, SessionDep
 from api.errors import error_responses
-from evidence.browse import MAX_ID, get_claim
+from evidence.browse import get_claim
+from evidence.documents import MAX_ID
 from evidence.export import ExportOptions, Policy, works_for_export
 from evidence.export.formats import MEDIA_TYPES, ExportFormat, render
 

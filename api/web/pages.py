@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import Id, SessionDep
 from api.web.rendering import HtmlRoute, render_page
-from evidence.browse import MAX_ID
+from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.search import search_claims
 from evidence.verify.verdicts import VERDICTS

@@ -6,7 +6,6 @@ same content is stored once (a unique content hash), so re-runs and concurrent r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from evidence.db import session_scope
+from evidence.documents import DocumentCounts, document_counts
 from evidence.ingest.citation import work_key
 from evidence.ingest.extract import extract_document
 from evidence.ingest.language import detect_language
@@ -21,22 +21,14 @@ from evidence.ingest.readers import SourceDocument, read_document
 from evidence.ingest.structure import ExtractedDocument
 from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
 from evidence.search import index_claims
-from evidence.views import document_counts
 
 
-@dataclass(frozen=True)
-class IngestReport:
-    """What one ingest did: the counts a user sees, and whether it was a no-op."""
+class IngestReport(DocumentCounts):
+    """What one ingest did: the document's counts, and whether it was a no-op."""
 
     document_id: int
     source_name: str
     created: bool
-    pages: int
-    claims: int
-    citations: int
-    works: int
-    links: int
-    dangling_markers: int
 
 
 def ingest_file(engine: Engine, path: Path) -> IngestReport:
@@ -183,5 +175,5 @@ def report_for(session: Session, document: Document, *, created: bool) -> Ingest
         document_id=document.id or 0,
         source_name=document.source_name,
         created=created,
-        **counts,
+        **counts.model_dump(),
     )

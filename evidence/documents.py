@@ -1,0 +1,182 @@
+"""Documents as users see them: their counts, their pages and claims, and where their evidence
+stands (citations by verdict, unreferenced claims, dangling markers)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from evidence.errors import NotFoundError
+from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
+from evidence.views import ClaimPublic, get_document, list_claims
+
+MAX_ID = 2_147_483_647  # ids are INTEGER columns: PostgreSQL's int4 ends here
+UNCHECKED = "unchecked"  # the verdict of a citation never verified, too
+
+
+class DocumentCounts(BaseModel):
+    """How much of a document is stored."""
+
+    pages: int
+    claims: int
+    citations: int
+    works: int
+    links: int
+    dangling_markers: int
+
+
+class DocumentPublic(BaseModel):
+    """An ingested document and its counts."""
+
+    id: int
+    title: str | None
+    source_name: str
+    format: str
+    kind: str
+    ingested_at: datetime
+    counts: DocumentCounts
+
+
+class PagePublic(BaseModel):
+    """A slide or page of a document."""
+
+    number: int
+    heading: str | None
+    topic: str | None
+
+
+class VerdictSummary(BaseModel):
+    """Where a document's evidence stands: citations by stored verdict, and claim findings."""
+
+    verdicts: dict[str, int]  # citations by verdict; never verified counts as "unchecked"
+    unreferenced_claims: int  # claims that cite nothing
+    dangling_markers: int  # markers that name no reference on their page
+    verified_at: datetime | None  # when a citation was last judged; None: never
+
+
+class DocumentDetail(DocumentPublic):
+    """A document with its pages, its claims and where its evidence stands."""
+
+    pages: list[PagePublic]
+    claims: list[ClaimPublic]
+    summary: VerdictSummary
+
+
+def list_documents(session: Session) -> list[DocumentPublic]:
+    """Return every document, oldest first, with its counts (a few grouped queries in all)."""
+    documents = session.exec(select(Document).order_by(col(Document.id))).all()
+    counts = counts_by_document(session)
+    return [_document_public(d, counts[d.id or 0]) for d in documents]
+
+
+def get_document_detail(session: Session, *, document_id: int) -> DocumentDetail:
+    """Return a document with its pages, claims and a summary of its citations' verdicts."""
+    if not 0 < document_id <= MAX_ID:
+        raise NotFoundError(f"no document with id {document_id}")
+    document = get_document(session, document_id)
+    counts = counts_by_document(session, document_id=document_id)[document_id]
+    pages = session.exec(
+        select(Page).where(Page.document_id == document_id).order_by(col(Page.number))
+    ).all()
+    claims = list_claims(session, document_id=document_id)
+    return DocumentDetail(
+        **_document_public(document, counts).model_dump(),
+        pages=[PagePublic(number=p.number, heading=p.heading, topic=p.topic) for p in pages],
+        claims=claims,
+        summary=summarize_verdicts(session, document_id=document_id),
+    )
+
+
+def _document_public(document: Document, counts: DocumentCounts) -> DocumentPublic:
+    return DocumentPublic(
+        id=document.id or 0,
+        title=document.title,
+        source_name=document.source_name,
+        format=document.format,
+        kind=document.kind,
+        ingested_at=document.ingested_at,
+        counts=counts,
+    )
+
+
+def summarize_verdicts(session: Session, *, document_id: int) -> VerdictSummary:
+    """Count a document's citations by stored verdict, its unreferenced claims and dangling
+    markers (a citation never verified counts as "unchecked")."""
+    rows = session.exec(
+        select(Citation.verdict, func.count(), func.max(Citation.verified_at))
+        .where(Citation.document_id == document_id)
+        .group_by(col(Citation.verdict))
+    ).all()
+    verdicts: Counter[str] = Counter()
+    for verdict, count, _ in rows:
+        verdicts[verdict or UNCHECKED] += count
+    citing = select(ClaimCitation.claim_id)
+    unreferenced = session.exec(
+        select(func.count()).where(Claim.document_id == document_id, col(Claim.id).not_in(citing))
+    ).one()
+    dangling = session.exec(
+        select(func.count())
+        .select_from(Marker)
+        .join(Claim, col(Claim.id) == col(Marker.claim_id))
+        .where(Claim.document_id == document_id, col(Marker.citation_id).is_(None))
+    ).one()
+    return VerdictSummary(
+        verdicts=dict(sorted(verdicts.items())),
+        unreferenced_claims=unreferenced,
+        dangling_markers=dangling,
+        verified_at=max((when for _, _, when in rows if when is not None), default=None),
+    )
+
+
+def document_counts(session: Session, *, document_id: int) -> DocumentCounts:
+    """Count one document's pages, claims, citations, works, links and dangling markers."""
+    return counts_by_document(session, document_id=document_id)[document_id]
+
+
+def counts_by_document(
+    session: Session, *, document_id: int | None = None
+) -> defaultdict[int, DocumentCounts]:
+    """Count pages, claims, citations, works, links and dangling markers of each document."""
+
+    def per_document(query: Any, key: Any) -> dict[int, int]:
+        if document_id is not None:
+            query = query.where(key == document_id)
+        return {doc: int(n) for doc, n in session.exec(query.group_by(key)).all()}
+
+    claim_doc = col(Claim.document_id)
+    columns = {
+        "pages": per_document(select(Page.document_id, func.count()), col(Page.document_id)),
+        "claims": per_document(select(Claim.document_id, func.count()), claim_doc),
+        "citations": per_document(
+            select(Citation.document_id, func.count()), col(Citation.document_id)
+        ),
+        "works": per_document(
+            select(Citation.document_id, func.count(func.distinct(Citation.work_key))),
+            col(Citation.document_id),
+        ),
+        "links": per_document(
+            select(Claim.document_id, func.count()).join(
+                ClaimCitation, col(ClaimCitation.claim_id) == col(Claim.id)
+            ),
+            claim_doc,
+        ),
+        "dangling_markers": per_document(
+            select(Claim.document_id, func.count())
+            .join(Marker, col(Marker.claim_id) == col(Claim.id))
+            .where(col(Marker.citation_id).is_(None)),
+            claim_doc,
+        ),
+    }
+    counts: defaultdict[int, DocumentCounts] = defaultdict(
+        lambda: DocumentCounts(**{name: 0 for name in columns})
+    )
+    for doc in {doc for values in columns.values() for doc in values}:
+        counts[doc] = DocumentCounts(
+            **{name: values.get(doc, 0) for name, values in columns.items()}
+        )
+    return counts
