@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	EVIDENCE_DATABASE_URL=$${EVIDENCE_DATABASE_URL:-sqlite:///demo.db} $(BIN)/evidence demo
+
+serve: $(STAMP)
+	EVIDENCE_DATABASE_URL=$${EVIDENCE_DATABASE_URL:-sqlite:///demo.db} $(BIN)/evidence serve
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -67,6 +67,12 @@ def demo() -> None:
             hits = search_claims(session, q=query, document_id=report.document_id, limit=3)
             found = "; ".join(hit.text for hit in hits.items) or "nothing"
             console.print(f"search {query!r}: {found}", highlight=False, soft_wrap=True)
+    console.print(
+        "To review it in a browser: `make serve` (or `evidence serve` on this database), then"
+        f" open http://127.0.0.1:8000/web/documents/{report.document_id}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def short_citation(citation: ClaimCitationPublic) -> str:
