@@ -206,15 +206,36 @@ class JournalLookup(SQLModel, table=True):
 
 
 class ClaimSearch(SQLModel, table=True):
-    """What search matches a claim by: its own words and those of the evidence it cites, as
-    index tokens (evidence.ingest.language.index_tokens). Kept by evidence.search.index_claims.
+    """What search matches a claim by on its own: its text and its slide's topic, as index tokens
+    (evidence.ingest.language.index_tokens). Kept by evidence.search.index_claims.
 
     SQLite mirrors it into the FTS5 table `claim_fts` by triggers; PostgreSQL derives the
-    column `search_vector` (tsvector, GIN-indexed) from it. Both are made in migration 0004.
+    column `search_vector` (tsvector, GIN-indexed) from it (migration 0005).
     """
 
     __tablename__ = "claim_search"
 
     claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
     own: str = Field(sa_column=Column(Text, nullable=False))  # the claim's text and topic
-    evidence: str = Field(sa_column=Column(Text, nullable=False))  # the cited papers' words
+
+
+class PaperSearch(SQLModel, table=True):
+    """The words a claim citing this paper is found by (title, abstract, MeSH, keywords), as
+    index tokens, once per paper. `paper_fts` (SQLite) and `search_vector` (PostgreSQL) as for
+    ClaimSearch."""
+
+    __tablename__ = "paper_search"
+
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")
+    words: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ClaimPaper(SQLModel, table=True):
+    """A claim rests on a paper (claim → citation → paper, flattened for search): which claims
+    a paper's words find. Kept by evidence.search.index_claims."""
+
+    __tablename__ = "claim_paper"
+    __table_args__ = (Index("ix_claim_paper_paper_id_claim_id", "paper_id", "claim_id"),)
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True, ondelete="CASCADE")
+    paper_id: int = Field(foreign_key="paper.id", primary_key=True, ondelete="CASCADE")

@@ -23,7 +23,7 @@ def include_name(name: str | None, type_: str, _parent: Any) -> bool:
     if type_ == "column":
         return name != "search_vector"
     if type_ == "index":
-        return name != "ix_claim_search_vector"
+        return name not in {"ix_claim_search_vector", "ix_paper_search_vector"}
     return True
 
 

@@ -85,17 +85,50 @@ def latin_token(word: str) -> str:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Cut a text into the tokens the search index holds and a query is matched with.
+    """Cut a text (a claim, a topic, a paper) into the tokens the search index holds.
 
-    Chinese runs are segmented by jieba (search mode: 红细胞 gives 红细胞 and 细胞), Latin words
-    are lower-cased, de-hyphenated and stemmed; the same function serves documents and queries,
-    so both backends see the same tokens.
+    A run of Chinese gives each of its characters and each pair of neighbouring characters
+    (破骨细胞: 破 骨 细 胞 破骨 骨细 细胞), so any word of one or two characters inside it is found,
+    however jieba would cut the run (jieba cuts 破骨细胞 as 破 + 骨细胞, which lost 破骨). Latin
+    words are lower-cased, de-hyphenated and stemmed. `query_tokens` cuts queries to match.
     """
     tokens: list[str] = []
     for match in INDEX_WORD.finditer(text):
         word = match.group()
         if is_cjk(word[0]):
-            tokens.extend(w for w in jieba.cut_for_search(word) if w.strip())
+            tokens.extend(word)
+            tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
         elif word.lower() not in STOPWORDS:
             tokens.append(latin_token(word))
     return tokens
+
+
+def query_tokens(text: str) -> list[str]:
+    """Cut a query into index tokens (distinct, in order) that a matching text must all hold.
+
+    jieba segments a run of Chinese into words, and the run is cut only between two words of two
+    or more characters (贫血疲劳 → 贫血 | 疲劳, so the pair 血疲 that spans them is not asked for);
+    a single character stays with its neighbours (jieba's 破 + 骨细胞 → 破骨细胞). Each piece
+    becomes its character pairs (破骨 骨细 细胞), which `index_tokens` stored for any text that
+    holds the piece; a lone character is itself. Latin words as `index_tokens` cuts them.
+    """
+    tokens: list[str] = []
+    for match in INDEX_WORD.finditer(text):
+        word = match.group()
+        if not is_cjk(word[0]):
+            tokens.extend(index_tokens(word))
+            continue
+        for piece in _query_pieces(word):
+            pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]
+            tokens.extend(pairs or [piece])
+    return list(dict.fromkeys(tokens))
+
+
+def _query_pieces(run: str) -> list[str]:
+    pieces: list[str] = []
+    for part in jieba.cut(run):
+        if pieces and (len(part) == 1 or len(pieces[-1]) == 1):
+            pieces[-1] += part
+        else:
+            pieces.append(part)
+    return pieces

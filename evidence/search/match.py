@@ -1,0 +1,149 @@
+"""What each backend is asked: which claims or papers hold every token, newest first, bounded.
+
+The database only matches (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL): ranking is
+done by evidence.search.rank on what it returns, the same on both. Tokens are letters, digits or
+Chinese only (evidence.ingest.language), so quoting each is safe: no user syntax reaches FTS5 or
+to_tsquery, and every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, literal_column, table, text
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col, select
+
+from evidence.models import Citation, Claim, ClaimCitation, ClaimPaper, ClaimSearch, Paper
+
+CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
+CLAIM_FTS = table("claim_fts", literal_column("rowid"))
+PAPER_FTS = table("paper_fts", literal_column("rowid"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words."""
+
+    topic: str | None = None
+    document_id: int | None = None
+    verdict: str | None = None
+    pmid: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """Return the conditions on `claim` (which the query must join) these filters make."""
+        where: list[ColumnElement[bool]] = []
+        if self.topic:
+            where.append(col(Claim.topic).contains(self.topic, autoescape=True))
+        if self.document_id is not None:
+            where.append(col(Claim.document_id) == self.document_id)
+        if self.verdict or self.pmid:
+            cited = select(ClaimCitation.claim_id).join(
+                Citation, col(Citation.id) == col(ClaimCitation.citation_id)
+            )
+            if self.verdict:
+                cited = cited.where(col(Citation.verdict) == self.verdict)
+            if self.pmid:
+                cited = cited.join(Paper, col(Paper.id) == col(Citation.paper_id)).where(
+                    col(Paper.pmid) == self.pmid
+                )
+            where.append(col(Claim.id).in_(cited))
+        return where
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _fts_match(fts: str, tokens: Sequence[str]) -> Any:
+    return text(f"{fts} MATCH :match").bindparams(match=" AND ".join(f'"{t}"' for t in tokens))
+
+
+def _tsquery(tokens: Sequence[str]) -> Any:
+    lexemes = " & ".join(f"'{t}'" for t in tokens)
+    return func.to_tsquery("simple", bindparam("tsquery", lexemes))
+
+
+def own_matches(
+    session: Session,
+    tokens: Sequence[str],
+    filters: Filters,
+    *,
+    limit: int,
+    below: int | None = None,
+) -> list[tuple[int, str]]:
+    """Return (claim id, own tokens) of the claims whose own words hold every token, newest
+    first, at most `limit`, only ids below `below` when given."""
+    claim_id = col(ClaimSearch.claim_id)
+    query: Any = select(claim_id, ClaimSearch.own)
+    if _is_sqlite(session):
+        rowid = CLAIM_FTS.c.rowid
+        query = query.select_from(CLAIM_FTS).join(ClaimSearch, claim_id == rowid)
+        query = query.where(_fts_match("claim_fts", tokens)).order_by(rowid.desc())
+        if below is not None:
+            query = query.where(rowid < below)
+    else:
+        vector: Any = literal_column("claim_search.search_vector")
+        query = query.where(vector.op("@@")(_tsquery(tokens))).order_by(claim_id.desc())
+        if below is not None:
+            query = query.where(claim_id < below)
+    conditions = filters.conditions()
+    if conditions:
+        query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
+    return [(row[0], row[1]) for row in session.execute(query.limit(limit))]
+
+
+def papers_holding(session: Session, token: str, *, limit: int) -> list[int]:
+    """Return the ids of the papers whose words hold the token, newest first, at most `limit`."""
+    if _is_sqlite(session):
+        rowid = PAPER_FTS.c.rowid
+        query: Any = select(rowid).select_from(PAPER_FTS).where(_fts_match("paper_fts", [token]))
+        query = query.order_by(rowid.desc())
+    else:
+        paper_id: Any = literal_column("paper_search.paper_id")
+        vector: Any = literal_column("paper_search.search_vector")
+        query = select(paper_id).select_from(table("paper_search"))
+        query = query.where(vector.op("@@")(_tsquery([token]))).order_by(paper_id.desc())
+    return [row[0] for row in session.execute(query.limit(limit))]
+
+
+def claims_citing(session: Session, paper_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Return (claim id, paper id) for every claim resting on one of these papers."""
+    rows: list[tuple[int, int]] = []
+    for chunk in _chunks(paper_ids):
+        query = select(ClaimPaper.claim_id, ClaimPaper.paper_id).where(
+            col(ClaimPaper.paper_id).in_(chunk)
+        )
+        rows += [(row[0], row[1]) for row in session.execute(query)]
+    return rows
+
+
+def own_words_of(
+    session: Session, claim_ids: Sequence[int], filters: Filters
+) -> list[tuple[int, str]]:
+    """Return (claim id, own tokens) of those of these claims that pass the filters."""
+    claim_id = col(ClaimSearch.claim_id)
+    conditions = filters.conditions()
+    rows: list[tuple[int, str]] = []
+    for chunk in _chunks(claim_ids):
+        query: Any = select(claim_id, ClaimSearch.own).where(claim_id.in_(chunk))
+        if conditions:
+            query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
+        rows += [(row[0], row[1]) for row in session.execute(query)]
+    return rows
+
+
+def listed(session: Session, filters: Filters, *, after: int | None, limit: int) -> list[int]:
+    """Return the ids of the claims passing the filters, in id order, after `after`."""
+    query: Any = select(Claim.id).where(*filters.conditions())
+    if after is not None:
+        query = query.where(col(Claim.id) > after)
+    return [row[0] for row in session.execute(query.order_by(col(Claim.id)).limit(limit))]
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]

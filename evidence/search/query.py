@@ -1,0 +1,171 @@
+"""search_claims: one page of claims, by relevance to a query or in id order (see
+evidence.search for how the work stays bounded)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from evidence.errors import InputError
+from evidence.ingest.language import query_tokens
+from evidence.search.highlight import highlight
+from evidence.search.match import (
+    Filters,
+    claims_citing,
+    listed,
+    own_matches,
+    own_words_of,
+    papers_holding,
+)
+from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores
+from evidence.views import ClaimPublic, claims_by_ids
+
+MAX_LIMIT = 100
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+RANK_CAP = 1000  # own-word matches ranked per query: the most recent ones
+PAPER_CAP = 200  # papers looked in per query word: the most recent ones holding it
+
+Row = tuple[float, int]  # (score, claim id)
+
+
+class ClaimHit(ClaimPublic):
+    """A claim found by a search, with its relevance and a highlighted snippet."""
+
+    score: float | None  # higher is more relevant; None when listing without a query
+    snippet: str | None  # the claim's text with the matched words in <mark>…</mark>
+
+
+class ClaimPage(BaseModel):
+    """One page of claims; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[ClaimHit]
+    next_cursor: str | None
+
+
+def search_claims(
+    session: Session,
+    *,
+    q: str | None = None,
+    topic: str | None = None,
+    document_id: int | None = None,
+    verdict: str | None = None,
+    pmid: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> ClaimPage:
+    """Find claims: by relevance to `q` (Chinese or English), else in id order; filtered by
+    topic, document, the verdict or PMID of a citation; one page at a time (keyset)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if "\x00" in (q or "") + (topic or ""):
+        raise InputError("the query contains a NUL character")
+    after = _read_cursor(cursor)
+    filters = Filters(topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
+    tokens = query_tokens(q) if q else []
+    if q is not None and q.strip() and not tokens:
+        return ClaimPage(items=[], next_cursor=None)  # only punctuation or stop words
+    if tokens:
+        rows = _ranked(session, tokens, filters, after, limit + 1)
+    else:
+        ids = listed(session, filters, after=after[1] if after else None, limit=limit + 1)
+        rows = [(0.0, claim_id) for claim_id in ids]
+    page, more = rows[:limit], len(rows) > limit
+    scores = dict((claim_id, score) for score, claim_id in page)
+    items = [
+        ClaimHit(
+            **claim.model_dump(),
+            score=scores[claim.id] if tokens else None,
+            snippet=highlight(claim.text, tokens) if tokens else None,
+        )
+        for claim in claims_by_ids(session, [claim_id for _, claim_id in page])
+    ]
+    next_cursor = _write_cursor(*page[-1]) if more and page else None
+    return ClaimPage(items=items, next_cursor=next_cursor)
+
+
+def _ranked(
+    session: Session, tokens: list[str], filters: Filters, after: Row | None, need: int
+) -> list[Row]:
+    """Return up to `need` (score, id) after the cursor: own-word matches (ranked, then the
+    unranked rest when capped), then matches through evidence."""
+    rows: list[Row] = []
+    if after is None or after[0] >= UNRANKED_OWN:
+        candidates = own_matches(session, tokens, filters, limit=RANK_CAP + 1)
+        capped, candidates = len(candidates) > RANK_CAP, candidates[:RANK_CAP]
+        if after is None or after[0] > UNRANKED_OWN:
+            scored = [(score, i) for i, score in own_scores(candidates, tokens).items()]
+            rows += [row for row in sorted(scored, key=_order) if _follows(row, after)][:need]
+        if capped and len(rows) < need:
+            below = candidates[-1][0]  # the oldest ranked; older ones follow, unranked
+            if after is not None and after[0] == UNRANKED_OWN:
+                below = min(below, after[1])
+            wanted = need - len(rows)
+            rest = own_matches(session, tokens, filters, limit=wanted, below=below)
+            rows += [(UNRANKED_OWN, claim_id) for claim_id, _ in rest]
+            if len(rest) == wanted:
+                return rows
+    if len(rows) < need:
+        found = _through_evidence(session, tokens, filters)
+        rows += [row for row in found if _follows(row, after)][: need - len(rows)]
+    return rows
+
+
+def _through_evidence(session: Session, tokens: list[str], filters: Filters) -> list[Row]:
+    """Return (score, id), best first, of the claims that hold every token in their own words
+    or in a paper they rest on, at least one only in a paper."""
+    holders: dict[int, set[str]] = defaultdict(set)  # paper id → the tokens it holds
+    for token in tokens:
+        for paper_id in papers_holding(session, token, limit=PAPER_CAP):
+            holders[paper_id].add(token)
+    if not holders:
+        return []
+    cited: dict[int, list[int]] = defaultdict(list)
+    for claim_id, paper_id in claims_citing(session, list(holders)):
+        cited[claim_id].append(paper_id)
+    frequencies: dict[int, list[int]] = {}
+    lengths: dict[int, int] = {}
+    for claim_id, own in own_words_of(session, list(cited), filters):
+        words = own.split()
+        in_own = [words.count(token) for token in tokens]
+        papers = [sum(token in holders[p] for p in cited[claim_id]) for token in tokens]
+        if not all(in_own) and all(o or n for o, n in zip(in_own, papers, strict=True)):
+            frequencies[claim_id] = [o + n for o, n in zip(in_own, papers, strict=True)]
+            lengths[claim_id] = len(words)
+    scores = evidence_scores(frequencies, lengths)
+    return sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
+
+
+def _order(row: Row) -> tuple[float, int]:
+    return -row[0], -row[1]  # best score first, newest first among equals
+
+
+def _follows(row: Row, after: Row | None) -> bool:
+    return after is None or _order(row) > _order(after)
+
+
+def _write_cursor(score: float, claim_id: int) -> str:
+    raw = json.dumps([score, claim_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str | None) -> Row | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        score, claim_id = float(json.loads(raw)[0]), int(json.loads(raw)[1])
+    except (ValueError, TypeError, IndexError, KeyError, binascii.Error):
+        raise InputError("cursor is not one this API gave out") from None
+    if not (math.isfinite(score) and 0 <= claim_id <= MAX_ID):
+        raise InputError("cursor is not one this API gave out")
+    return score, claim_id
+
+
+__all__: Sequence[str] = ["MAX_LIMIT", "ClaimHit", "ClaimPage", "search_claims"]

@@ -1,0 +1,48 @@
+"""Scores, computed in Python from what the backend matched, so both backends give the same.
+
+Claims found by their own words score in (1, 2], those found through their evidence in (0, 1):
+own words always rank first. Scores are rounded to 6 places, and a cursor holds the rounded
+score, so the page after it compares equal to what is computed again (keyset pagination must
+neither skip nor repeat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+K1, B = 1.2, 0.75  # BM25's usual constants (Robertson & Zaragoza 2009)
+UNRANKED_OWN = 1.0  # own-word matches beyond the ranked candidates (see evidence.search)
+LOWEST_RANKED_OWN = 1.000001
+
+
+def own_scores(candidates: Sequence[tuple[int, str]], tokens: Sequence[str]) -> dict[int, float]:
+    """Score claims that hold every token in their own words, in (1, 2]: BM25's saturating term
+    frequency and length normalisation over the claim's tokens. Every candidate holds every
+    word, so IDF (a constant per word) is left out: the query's words weigh alike."""
+    split = {claim_id: own.split() for claim_id, own in candidates}
+    frequencies = {i: [words.count(t) for t in tokens] for i, words in split.items()}
+    lengths = {i: len(words) for i, words in split.items()}
+    return {
+        i: max(LOWEST_RANKED_OWN, round(1 + score, 6))
+        for i, score in bm25(frequencies, lengths).items()
+    }
+
+
+def evidence_scores(frequencies: dict[int, list[int]], lengths: dict[int, int]) -> dict[int, float]:
+    """Score claims found through their evidence, in (0, 1): BM25 as for own words, where a
+    word's frequency is its count in the claim's own words plus the number of papers the claim
+    rests on that hold it, and the length is the claim's own."""
+    return {i: round(score, 6) for i, score in bm25(frequencies, lengths).items()}
+
+
+def bm25(frequencies: dict[int, list[int]], lengths: dict[int, int]) -> dict[int, float]:
+    """Return each claim's BM25 sum (without IDF) squashed into (0, 1) as s / (1 + s)."""
+    if not frequencies:
+        return {}
+    average = sum(lengths.values()) / len(lengths) or 1.0
+    scores: dict[int, float] = {}
+    for claim_id, counts in frequencies.items():
+        norm = K1 * (1 - B + B * lengths[claim_id] / average)
+        total = sum(n * (K1 + 1) / (n + norm) for n in counts)
+        scores[claim_id] = total / (1 + total)
+    return scores

@@ -1,0 +1,69 @@
+"""Search past its ranking cap: a word more claims hold than RANK_CAP ranks the most recent
+RANK_CAP, then lists the older ones unranked, and pages still neither skip nor repeat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from evidence.ingest.pipeline import ingest_file
+from evidence.search import RANK_CAP, ClaimHit, search_claims
+
+EXTRA = 150  # claims beyond the cap
+
+
+@pytest.fixture
+def crowded(engine: Engine, tmp_path: Path) -> Engine:
+    """A manuscript of RANK_CAP + EXTRA sentences that all say "hepcidin"; every 7th twice."""
+    sentences = [
+        f"Serum hepcidin level {n} was measured in patient group {n}."
+        + (" Hepcidin rose." if n % 7 == 0 else "")
+        for n in range(1, RANK_CAP + EXTRA + 1)
+    ]
+    path = tmp_path / "crowded.txt"
+    path.write_text("\n\n".join(sentences), encoding="utf-8")
+    ingest_file(engine, path)
+    return engine
+
+
+def walk(engine: Engine, q: str, size: int) -> list[ClaimHit]:
+    hits: list[ClaimHit] = []
+    cursor = None
+    with Session(engine) as session:
+        while True:
+            page = search_claims(session, q=q, limit=size, cursor=cursor)
+            hits += page.items
+            if page.next_cursor is None:
+                return hits
+            cursor = page.next_cursor
+
+
+def test_a_common_word_ranks_the_newest_and_lists_the_rest(crowded: Engine) -> None:
+    hits = walk(crowded, "hepcidin", 100)
+    ids = [hit.id for hit in hits]
+    assert len(ids) == len(set(ids)) >= RANK_CAP + EXTRA  # every claim, once
+    ranked, rest = hits[:RANK_CAP], hits[RANK_CAP:]
+    assert all(hit.score is not None and hit.score > 1.0 for hit in ranked)
+    assert all(hit.score == 1.0 for hit in rest)
+    assert min(h.id for h in ranked) > max(h.id for h in rest)  # the newest are the ranked
+    assert [h.id for h in rest] == sorted((h.id for h in rest), reverse=True)
+    assert "Hepcidin rose" in ranked[0].text  # said twice: ranked first
+    assert [h.score for h in ranked] == sorted((h.score or 0 for h in ranked), reverse=True)
+
+
+@pytest.mark.parametrize("size", [7, 100])
+def test_pages_across_the_cap_neither_skip_nor_repeat(crowded: Engine, size: int) -> None:
+    assert [h.id for h in walk(crowded, "hepcidin", size)] == [
+        h.id for h in walk(crowded, "hepcidin", 100 if size == 7 else 37)
+    ]
+
+
+def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
+    with Session(crowded) as session:
+        hits = search_claims(session, q="hepcidin 1042", limit=10).items
+    assert [h.text for h in hits] == [
+        "Serum hepcidin level 1042 was measured in patient group 1042."
+    ]

@@ -1,0 +1,109 @@
+"""The search index: papers indexed once and found through the claims citing them, enrichment
+making claims findable by their evidence, Chinese sub-words, migrations rebuilding the index,
+and `evidence serve --workers`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from alembic import command
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from evidence.cli import app
+from evidence.db import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    session_scope,
+    upgrade_database,
+)
+from evidence.ingest.language import index_tokens, query_tokens
+from evidence.ingest.pipeline import ingest_file
+from evidence.models import ClaimPaper, PaperSearch
+from evidence.pubmed.enrich import enrich_citations
+from evidence.pubmed.importer import import_files
+from evidence.search import highlight, search_claims
+from tests.conftest import SEED_DECK, SNAPSHOT, seed_deck
+
+
+def texts(engine: Engine, q: str) -> list[str]:
+    with Session(engine) as session:
+        return [hit.text for hit in search_claims(session, q=q, limit=100).items]
+
+
+@pytest.mark.parametrize("query", ["破骨", "破骨细胞"])
+def test_osteoclast_in_chinese_is_found_whole_or_in_part(engine: Engine, query: str) -> None:
+    ingest_file(engine, SEED_DECK)
+    found = texts(engine, query)
+    assert "IL-6通过活化破骨细胞导致骨关节破坏" in found
+    assert all("破骨" in text for text in found)  # own words only: no evidence yet
+
+
+@pytest.mark.parametrize(
+    ("query", "tokens"),
+    [("破骨", ["破骨"]), ("破骨细胞", ["破骨", "骨细", "细胞"]), ("贫血疲劳", ["贫血", "疲劳"]),
+     ("骨", ["骨"]), ("IL-6 贫血", ["il6", "贫血"]), ("anaemia cells", ["anemia", "cell"])],
+)  # fmt: skip
+def test_query_tokens_are_held_by_any_text_holding_the_query(query: str, tokens: list[str]) -> None:
+    assert query_tokens(query) == tokens
+    stored = set(index_tokens(f"患者{query}明显"))
+    assert set(tokens) <= stored
+
+
+def test_snippet_marks_a_long_word_asked_for_by_its_pairs() -> None:
+    assert (
+        highlight("诱导破骨细胞分化", query_tokens("破骨细胞")) == "诱导<mark>破骨细胞</mark>分化"
+    )
+
+
+def test_a_claim_is_found_through_evidence_once_enrichment_links_the_paper(engine: Engine) -> None:
+    ingest_file(engine, SEED_DECK)
+    import_files(engine, [SNAPSHOT])
+    assert texts(engine, "osteoclast") == []  # the papers are stored but no citation rests on one
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    found = texts(engine, "osteoclast")
+    assert "IL-6通过活化破骨细胞导致骨关节破坏" in found
+    with Session(engine) as session:
+        papers = session.exec(select(func.count()).select_from(PaperSearch)).one()
+        links = session.exec(select(func.count(func.distinct(ClaimPaper.paper_id)))).one()
+    assert 0 < papers == links  # each cited paper's words are stored once
+
+
+def test_own_words_score_above_one_and_evidence_below(engine: Engine) -> None:
+    seed_deck(engine)
+    with Session(engine) as session:
+        hits = search_claims(session, q="贫血 anemia", limit=100).items
+    own = [h for h in hits if "贫血" in h.text + (h.topic or "") and "anemia" in h.text.lower()]
+    assert hits and not own  # no claim says both words itself
+    assert all(0 < (h.score or 0) < 1 for h in hits)  # all found through their evidence
+    with Session(engine) as session:
+        hits = search_claims(session, q="IL-6", limit=100).items
+    assert any((h.score or 0) > 1 for h in hits) and any((h.score or 0) < 1 for h in hits)
+    scores = [h.score or 0 for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_upgrade_from_0004_rebuilds_the_index(engine: Engine) -> None:
+    seed_deck(engine)
+    expected = {q: texts(engine, q) for q in ["osteoclast", "贫血", "破骨"]}
+    command.downgrade(alembic_config(engine), "0004")
+    assert current_revision(engine) == "0004"
+    upgrade_database(engine)
+    assert current_revision(engine) == head_revision(engine)
+    assert {q: texts(engine, q) for q in expected} == expected
+
+
+def test_serve_takes_a_number_of_workers() -> None:
+    runner = CliRunner()
+    assert "--workers" in runner.invoke(app, ["serve", "--help"]).stdout
+    refused = runner.invoke(app, ["serve", "--workers", "0"])
+    assert refused.exit_code == 2 and "workers" in refused.stderr
