@@ -1,5 +1,6 @@
-"""Search past its ranking cap: a word more claims hold than RANK_CAP ranks the most recent
-RANK_CAP, then lists the older ones unranked, and pages still neither skip nor repeat."""
+"""Search past its caps: a word more claims hold than RANK_CAP ranks the most recent RANK_CAP,
+then lists the older ones unranked, and pages still neither skip nor repeat; a word more papers
+hold than PAPER_CAP says the search through evidence was cut, unless a document bounds it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from evidence.db import session_scope
 from evidence.ingest.pipeline import ingest_file
-from evidence.search import RANK_CAP, ClaimHit, search_claims
+from evidence.models import Paper
+from evidence.search import RANK_CAP, ClaimHit, index_papers, search_claims
+from evidence.search.match import papers_holding
+from tests.conftest import seed_deck
 
 EXTRA = 150  # claims beyond the cap
 
@@ -67,3 +72,30 @@ def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
     assert [h.text for h in hits] == [
         "Serum hepcidin level 1042 was measured in patient group 1042."
     ]
+
+
+def test_a_capped_search_through_evidence_says_so(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_deck(engine)  # several of its papers are about osteoclasts; its claims are Chinese
+    with Session(engine) as session:
+        whole = search_claims(session, q="osteoclast", limit=100)
+        monkeypatch.setattr("evidence.search.query.PAPER_CAP", 1)
+        cut = search_claims(session, q="osteoclast", limit=100)
+    assert not whole.evidence_capped and cut.evidence_capped
+    assert {h.id for h in cut.items} < {h.id for h in whole.items}
+
+
+def test_a_document_filter_looks_only_in_the_papers_its_claims_cite(engine: Engine) -> None:
+    seed_deck(engine)
+    with session_scope(engine) as session:
+        stranger = Paper(pmid="99999999", title="Osteoclast biology in another field")
+        session.add(stranger)
+        session.flush()
+        index_papers(session, [stranger.id or 0])
+        stranger_id = stranger.id
+    with Session(engine) as session:
+        everywhere = papers_holding(session, "osteoclast", limit=100)
+        in_deck = papers_holding(session, "osteoclast", limit=100, document_id=1)
+    assert stranger_id in everywhere and stranger_id not in in_deck
+    assert set(in_deck) == set(everywhere) - {stranger_id} and in_deck

@@ -201,3 +201,14 @@ def test_web_escapes_what_documents_say(database_url: str, engine: Engine) -> No
 
 def test_web_every_verdict_has_a_hint() -> None:
     assert set(VERDICT_HINTS) == set(VERDICTS)
+
+
+def test_a_capped_search_says_claims_may_be_missing(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notice = "claims found only through older papers may be missing"
+    assert notice not in assert_html(web.get("/", params={"q": "osteoclast"}))
+    monkeypatch.setattr("evidence.search.query.PAPER_CAP", 1)
+    capped = assert_html(web.get("/", params={"q": "osteoclast"}))
+    assert notice in capped
+    assert web.get("/claims", params={"q": "osteoclast"}).json()["evidence_capped"] is True

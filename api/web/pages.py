@@ -13,7 +13,7 @@ from api.deps import Id, SessionDep
 from api.web.rendering import HtmlRoute, render_page
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
-from evidence.search import search_claims
+from evidence.search import PAPER_CAP, search_claims
 from evidence.verify.verdicts import VERDICTS
 from evidence.web_views import (
     citations_by_id,
@@ -87,7 +87,7 @@ def search_page(
         request, "search.html.j2", form=form, page=page, cited=cited, cursor=cursor,
         topics=list_topics(session), documents=documents,
         page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
-        documents_by_id={d.document.id: d.document for d in documents},
+        documents_by_id={d.document.id: d.document for d in documents}, paper_cap=PAPER_CAP,
     )  # fmt: skip
 
 

@@ -17,7 +17,9 @@ How the work stays bounded at a million claims (`bench/search.py` measures it):
   they cite, at least one only in a paper; score in (0, 1)): ranked by how many of their papers
   hold each word. A word that more than `PAPER_CAP` (200) papers hold is looked for in the
   `PAPER_CAP` most recent of them only, so a claim found through an older paper holding such a
-  common word is not returned. Exact below the caps, which no test deck reaches.
+  common word is not returned: the page says so (`evidence_capped`). With a document filter
+  only the papers that document's claims cite are looked in, so a reviewer's search of one
+  document is exact unless it cites more than `PAPER_CAP` papers holding the word.
 
 Pages are keyset-paged on (score, id), best score first, newest first among equals.
 """

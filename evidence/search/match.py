@@ -95,18 +95,28 @@ def own_matches(
     return [(row[0], row[1]) for row in session.execute(query.limit(limit))]
 
 
-def papers_holding(session: Session, token: str, *, limit: int) -> list[int]:
-    """Return the ids of the papers whose words hold the token, newest first, at most `limit`."""
+def papers_holding(
+    session: Session, token: str, *, limit: int, document_id: int | None = None
+) -> list[int]:
+    """Return the ids of the papers whose words hold the token, newest first, at most `limit`;
+    only papers a claim of `document_id` rests on, when given."""
     if _is_sqlite(session):
-        rowid = PAPER_FTS.c.rowid
-        query: Any = select(rowid).select_from(PAPER_FTS).where(_fts_match("paper_fts", [token]))
-        query = query.order_by(rowid.desc())
+        paper_id: Any = PAPER_FTS.c.rowid
+        query: Any = select(paper_id).select_from(PAPER_FTS)
+        query = query.where(_fts_match("paper_fts", [token]))
     else:
-        paper_id: Any = literal_column("paper_search.paper_id")
+        paper_id = literal_column("paper_search.paper_id")
         vector: Any = literal_column("paper_search.search_vector")
         query = select(paper_id).select_from(table("paper_search"))
-        query = query.where(vector.op("@@")(_tsquery([token]))).order_by(paper_id.desc())
-    return [row[0] for row in session.execute(query.limit(limit))]
+        query = query.where(vector.op("@@")(_tsquery([token])))
+    if document_id is not None:
+        cited = (
+            select(ClaimPaper.paper_id)
+            .join(Claim, col(Claim.id) == col(ClaimPaper.claim_id))
+            .where(col(Claim.document_id) == document_id)
+        )
+        query = query.where(paper_id.in_(cited))
+    return [row[0] for row in session.execute(query.order_by(paper_id.desc()).limit(limit))]
 
 
 def claims_citing(session: Session, paper_ids: Sequence[int]) -> list[tuple[int, int]]:

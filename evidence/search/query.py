@@ -47,6 +47,9 @@ class ClaimPage(BaseModel):
 
     items: list[ClaimHit]
     next_cursor: str | None
+    # True when a query word is held by more than PAPER_CAP papers: claims found only through
+    # older ones are left out. A document filter makes the search through evidence exact.
+    evidence_capped: bool = False
 
 
 def search_claims(
@@ -71,8 +74,9 @@ def search_claims(
     tokens = query_tokens(q) if q else []
     if q is not None and q.strip() and not tokens:
         return ClaimPage(items=[], next_cursor=None)  # only punctuation or stop words
+    capped = False
     if tokens:
-        rows = _ranked(session, tokens, filters, after, limit + 1)
+        rows, capped = _ranked(session, tokens, filters, after, limit + 1)
     else:
         ids = listed(session, filters, after=after[1] if after else None, limit=limit + 1)
         rows = [(0.0, claim_id) for claim_id in ids]
@@ -87,14 +91,15 @@ def search_claims(
         for claim in claims_by_ids(session, [claim_id for _, claim_id in page])
     ]
     next_cursor = _write_cursor(*page[-1]) if more and page else None
-    return ClaimPage(items=items, next_cursor=next_cursor)
+    return ClaimPage(items=items, next_cursor=next_cursor, evidence_capped=capped)
 
 
 def _ranked(
     session: Session, tokens: list[str], filters: Filters, after: Row | None, need: int
-) -> list[Row]:
+) -> tuple[list[Row], bool]:
     """Return up to `need` (score, id) after the cursor: own-word matches (ranked, then the
-    unranked rest when capped), then matches through evidence."""
+    unranked rest when capped), then matches through evidence; and whether PAPER_CAP cut the
+    search through evidence."""
     rows: list[Row] = []
     if after is None or after[0] >= UNRANKED_OWN:
         candidates = own_matches(session, tokens, filters, limit=RANK_CAP + 1)
@@ -110,22 +115,30 @@ def _ranked(
             rest = own_matches(session, tokens, filters, limit=wanted, below=below)
             rows += [(UNRANKED_OWN, claim_id) for claim_id, _ in rest]
             if len(rest) == wanted:
-                return rows
+                return rows, False
+    capped = False
     if len(rows) < need:
-        found = _through_evidence(session, tokens, filters)
+        found, capped = _through_evidence(session, tokens, filters)
         rows += [row for row in found if _follows(row, after)][: need - len(rows)]
-    return rows
+    return rows, capped
 
 
-def _through_evidence(session: Session, tokens: list[str], filters: Filters) -> list[Row]:
+def _through_evidence(
+    session: Session, tokens: list[str], filters: Filters
+) -> tuple[list[Row], bool]:
     """Return (score, id), best first, of the claims that hold every token in their own words
-    or in a paper they rest on, at least one only in a paper."""
+    or in a paper they rest on, at least one only in a paper; and whether PAPER_CAP cut it."""
     holders: dict[int, set[str]] = defaultdict(set)  # paper id → the tokens it holds
+    capped = False
     for token in tokens:
-        for paper_id in papers_holding(session, token, limit=PAPER_CAP):
+        papers = papers_holding(
+            session, token, limit=PAPER_CAP + 1, document_id=filters.document_id
+        )
+        capped = capped or len(papers) > PAPER_CAP
+        for paper_id in papers[:PAPER_CAP]:
             holders[paper_id].add(token)
     if not holders:
-        return []
+        return [], capped
     cited: dict[int, list[int]] = defaultdict(list)
     for claim_id, paper_id in claims_citing(session, list(holders)):
         cited[claim_id].append(paper_id)
@@ -139,7 +152,8 @@ def _through_evidence(session: Session, tokens: list[str], filters: Filters) -> 
             frequencies[claim_id] = [o + n for o, n in zip(in_own, papers, strict=True)]
             lengths[claim_id] = len(words)
     scores = evidence_scores(frequencies, lengths)
-    return sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
+    rows = sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
+    return rows, capped
 
 
 def _order(row: Row) -> tuple[float, int]:
