@@ -161,6 +161,24 @@ def test_search_command_json_is_claims_with_score_and_snippet(database_url: str)
     assert "<mark>贫血</mark>" in hits[0]["snippet"]
 
 
+def test_search_command_table_prints_text_as_written(database_url: str, tmp_path: Path) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    deck = tmp_path / "brackets.txt"
+    deck.write_text(
+        "Deck\n\n\n• [bold]Anaemia[/bold] & <b>fatigue</b> follow IL-6 [red] 1\n\n"
+        "1. Smith J, et al. Lancet 2001;357:1-2.\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["ingest", str(deck)], env=env).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(SEED_DECK)], env=env).exit_code == 0
+    result = runner.invoke(app, ["search", "fatigue", "--document", "1"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "[bold]Anaemia[/bold]" in result.stdout and "<b>" in result.stdout  # not markup
+    elsewhere = runner.invoke(app, ["search", "贫血", "--document", "1"], env=env)
+    assert "IL-6" not in elsewhere.stdout  # the seed deck's claims are document 2
+
+
 @pytest.mark.postgresql
 def test_both_backends_find_the_same_claims(tmp_path: Path) -> None:
     from tests.conftest import POSTGRES_URL, _admin

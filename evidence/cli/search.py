@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
-from evidence.cli.app import FormatOption, OutputFormat, app, console, open_engine, print_json
-from evidence.search import MAX_LIMIT, search_claims
+from evidence.cli.app import (
+    DocumentOption,
+    FormatOption,
+    OutputFormat,
+    app,
+    console,
+    err_console,
+    open_engine,
+    print_json,
+)
+from evidence.search import MAX_LIMIT, PAPER_CAP, search_claims
 
 
 @app.command()
@@ -18,21 +30,34 @@ def search(
     topic: Annotated[
         str | None, typer.Option(help="Only claims whose topic contains this.")
     ] = None,
+    document: DocumentOption = None,
     format: FormatOption = OutputFormat.table,
     limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT)] = 20,
 ) -> None:
     """Find claims by their words, their topic, or the evidence they cite; best first."""
     with Session(open_engine()) as session:
-        page = search_claims(session, q=query, topic=topic, limit=limit)
+        page = search_claims(session, q=query, topic=topic, document_id=document, limit=limit)
+    if page.evidence_capped:
+        err_console.print(
+            f"note: a word of the query is in more than {PAPER_CAP} papers; claims found only"
+            " through older ones may be missing (--document searches all of a document's)",
+            highlight=False,
+        )
     if format is OutputFormat.json:
         print_json([hit.model_dump() for hit in page.items])
         return
     table = Table("score", "page", "topic", "claim", "cites", expand=True)
     for hit in page.items:
         cites = "; ".join(c.as_written for c in hit.citations)
-        snippet = (hit.snippet or hit.text).replace("<mark>", "[bold yellow]")
         table.add_row(
-            f"{hit.score or 0:.2f}", str(hit.page), hit.topic or "",
-            snippet.replace("</mark>", "[/bold yellow]"), cites,
+            f"{hit.score or 0:.2f}", escape(str(hit.page)), escape(hit.topic or ""),
+            marked(hit.snippet) if hit.snippet else escape(hit.text), escape(cites),
         )  # fmt: skip
     console.print(table)
+
+
+def marked(snippet: str) -> str:
+    """Turn a search snippet (HTML-escaped, matches in <mark>) into rich markup."""
+    pieces = re.split(r"(</?mark>)", snippet)
+    styles = {"<mark>": "[bold yellow]", "</mark>": "[/bold yellow]"}
+    return "".join(styles.get(piece) or escape(html.unescape(piece)) for piece in pieces)
