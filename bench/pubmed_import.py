@@ -1,9 +1,16 @@
 """`evidence pubmed import` of a 30,000-record file, end to end (gunzip, parse, write to SQLite),
-in a fresh process each: records/s and peak memory, against the naive way (Bio.Entrez.read of
-the whole file, then one ORM row per record) on a 3,690-record file in the same run.
+the new way against the old way in the same run, each in a fresh process: records/s, CPU seconds
+and peak memory (VmHWM of the importing process; for the new way also the largest peak of the
+two parsing processes it starts: the whole import's peak is at most importer + 2 x parser).
 
-The big file is NCBI-baseline-sized: the 3,690 real records of ../shared/pubmed/records/
-elbert5770_alzheimers_efetch repeated with their PMIDs shifted, so every row is new.
+- new: `import_files` as it is: lxml (`fast_reader`) parsing in two more processes while this
+  one writes, JSON encoded by the parsers, batched upserts;
+- old: the import as it was before: Bio.Entrez (`entrez_reader`) in the importing process
+  (`reader="entrez", parallel=False`), with the same batched upserts.
+
+The file is NCBI-baseline-sized: the 3,690 real records of ../shared/pubmed/records/
+elbert5770_alzheimers_efetch repeated with their PMIDs shifted, so every row is new. The
+machine's other load counts: the CPU seconds say what each way costs whatever the load.
 
     python bench/pubmed_import.py [--records 30000]
 """
@@ -18,96 +25,94 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT.parent / "shared" / "pubmed" / "records" / "elbert5770_alzheimers_efetch"
+WAYS = {
+    "new": "new: lxml in 2 parser processes, batched",
+    "old": "old: Bio.Entrez in-process, batched",
+}
 
 
 def build_file(out: Path, records: int) -> int:
     """Write one gzipped PubmedArticleSet of about `records` records with distinct PMIDs."""
-    bodies = []
-    for path in sorted(FILES.glob("*.xml.gz")):
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-        bodies.append(text[text.index("<PubmedArticle>") : text.rindex("</PubmedArticleSet>")])
-    head = gzip.decompress(sorted(FILES.glob("*.xml.gz"))[0].read_bytes()).decode("utf-8")
+    paths = sorted(FILES.glob("*.xml.gz"))
+    head = gzip.decompress(paths[0].read_bytes()).decode("utf-8")
     head = head[: head.index("<PubmedArticle>")]
-    body = "".join(bodies)
-    per_copy = body.count("<PubmedArticle>")
+    per_copy = sum(gzip.decompress(p.read_bytes()).count(b"<PubmedArticle>") for p in paths)
     copies = max(1, round(records / per_copy))
     with gzip.open(out, "wt", encoding="utf-8") as handle:
         handle.write(head)
         for copy in range(copies):
-            # Shift only the article's own PMID (the first of each MedlineCitation).
-            handle.write(
-                re.sub(
-                    r'(<MedlineCitation[^>]*>\s*<PMID Version="\d+">)(\d+)',
-                    lambda m, c=copy: f"{m.group(1)}{int(m.group(2)) + c * 100_000_000}",
-                    body,
+            for path in paths:  # one source file at a time: memory stays small
+                text = gzip.decompress(path.read_bytes()).decode("utf-8")
+                body = text[text.index("<PubmedArticle>") : text.rindex("</PubmedArticleSet>")]
+                # Shift only the article's own PMID (the first of each MedlineCitation).
+                handle.write(
+                    re.sub(
+                        r'(<MedlineCitation[^>]*>\s*<PMID Version="\d+">)(\d+)',
+                        lambda m, c=copy: f"{m.group(1)}{int(m.group(2)) + c * 100_000_000}",
+                        body,
+                    )
                 )
-            )
         handle.write("</PubmedArticleSet>\n")
     return per_copy * copies
 
 
-def run_ours(path: str, database: str) -> dict[str, float]:
+def peak_rss_mb() -> float:
+    """Return this process's peak RSS: VmHWM (ru_maxrss survives exec, so it would count the
+    parent that spawned us)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(way: str, path: str, database: str) -> dict[str, float]:
+    """Import the file one way into a new SQLite database; return its figures."""
     from evidence.db import make_engine, prepare_database
     from evidence.pubmed.importer import import_files
 
     engine = make_engine(f"sqlite:///{database}")
     prepare_database(engine)
-    report = import_files(engine, [Path(path)])
-    return {"records": report.records, "seconds": report.seconds}
-
-
-def run_naive(path: str, database: str) -> dict[str, float]:
-    from Bio import Entrez
-    from sqlmodel import Session
-
-    from evidence.db import make_engine, prepare_database
-    from evidence.models import Paper
-
-    engine = make_engine(f"sqlite:///{database}")
-    prepare_database(engine)
-    started = time.perf_counter()
-    with gzip.open(path, "rb") as handle:
-        articles = Entrez.read(handle, validate=False)["PubmedArticle"]
-    with Session(engine) as session:
-        for article in articles:
-            citation = article["MedlineCitation"]
-            session.add(
-                Paper(pmid=str(citation["PMID"]), title=str(citation["Article"]["ArticleTitle"]))
-            )
-        session.commit()
-    return {"records": len(articles), "seconds": time.perf_counter() - started}
+    if way == "new":
+        report = import_files(engine, [Path(path)])
+    else:
+        report = import_files(engine, [Path(path)], reader="entrez", parallel=False)
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return {
+        "records": report.records,
+        "seconds": report.seconds,
+        "cpu": own.ru_utime + own.ru_stime,
+        "child_cpu": children.ru_utime + children.ru_stime,
+        "peak_mb": peak_rss_mb(),
+        "child_peak_mb": children.ru_maxrss / 1024,  # the largest parsing process
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    """Build the file, import it both ways in fresh processes and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=30_000)
-    parser.add_argument("--run", choices=["ours", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--run", choices=list(WAYS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
-        result = (run_ours if args.run == "ours" else run_naive)(args.file, args.database)
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(result))
+        print(json.dumps(run(args.run, args.file, args.database)))
         return
     if not FILES.is_dir():
         print(f"{FILES} is missing (it comes with ../shared/): nothing to measure")
         return
     with tempfile.TemporaryDirectory() as folder:
-        big, small = Path(folder) / "baseline-sized.xml.gz", Path(folder) / "one-copy.xml.gz"
-        count, small_count = build_file(big, args.records), build_file(small, 1)
-        rows = []
-        for label, way, path in [
-            (f"evidence pubmed import, {count:,} records", "ours", big),
-            (f"evidence pubmed import, {small_count:,} records", "ours", small),
-            (f"naive (Entrez.read + ORM), {small_count:,} records", "naive", small),
-        ]:
-            database = Path(folder) / f"{way}-{path.stem}.db"
+        path = Path(folder) / "baseline-sized.xml.gz"
+        count = build_file(path, args.records)
+        results = {}
+        for way in WAYS:
+            database = Path(folder) / f"{way}.db"
             command = [sys.executable, __file__, "--run", way, "--file", str(path)]
             output = subprocess.run(
                 [*command, "--database", str(database)],
@@ -116,17 +121,19 @@ def main() -> None:
                 text=True,
                 cwd=ROOT,
             ).stdout
-            rows.append((label, json.loads(output.strip().splitlines()[-1])))
-    print(f"{'run':48}{'records':>9}{'seconds':>9}{'records/s':>11}{'peak RSS':>11}")
-    for label, r in rows:
+            results[way] = json.loads(output.strip().splitlines()[-1])
+    print(f"a {count:,}-record PubmedArticleSet (.xml.gz) into SQLite\n")
+    print(f"{'way':46}{'seconds':>8}{'records/s':>10}{'CPU s':>12}{'peak RSS':>16}")
+    for way, r in results.items():
+        cpu = f"{r['cpu']:.1f}+{r['child_cpu']:.1f}" if r["child_cpu"] else f"{r['cpu']:.1f}"
+        peak = f"{r['peak_mb']:.0f}+2x{r['child_peak_mb']:.0f} MB" if r["child_cpu"] else ""
+        peak = peak or f"{r['peak_mb']:.0f} MB"
         rate = r["records"] / r["seconds"]
-        figures = f"{r['records']:>9.0f}{r['seconds']:>9.1f}{rate:>11.0f}{r['peak_mb']:>8.0f} MB"
-        print(f"{label:48}{figures}")
-    ours, naive = rows[1][1], rows[2][1]
-    speed = (ours["records"] / ours["seconds"]) / (naive["records"] / naive["seconds"])
+        print(f"{WAYS[way]:46}{r['seconds']:>8.1f}{rate:>10.0f}{cpu:>12}{peak:>16}")
+    new, old = results["new"], results["old"]
+    speed = (new["records"] / new["seconds"]) / (old["records"] / old["seconds"])
     print(
-        f"on the same {small_count:,} records ours is {speed:.1f}x faster "
-        f"and uses {naive['peak_mb'] / ours['peak_mb']:.1f}x less memory"
+        f"\nnew / old: {speed:.1f}x the records/s (CPU: importer+parsers, RSS: importer+2x parser)"
     )
 
 

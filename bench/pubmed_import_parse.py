@@ -1,4 +1,4 @@
-"""Measure `evidence pubmed import`'s parser against the naive Bio.Entrez.read, speed and memory.
+"""Measure `evidence pubmed import`'s parsers against the naive Bio.Entrez.read, speed and memory.
 
 Run: `python bench/pubmed_import_parse.py [--times 8]`. Reads the 3,690 real EFetch records of
 `../shared/pubmed/records/elbert5770_alzheimers_efetch/` (37 gzipped files of 100, 86 MB of XML,
@@ -7,7 +7,8 @@ Run: `python bench/pubmed_import_parse.py [--times 8]`. Reads the 3,690 real EFe
 Each run is a fresh Python process, so its peak RSS (VmHWM) is that run's alone; the table shows
 it above the peak RSS of a process that only imported both parsers. Runs:
 - the 37 files as they are, with `iter_pubmed_records` (full `PubMedRecord`s, `raw_xml` included)
-  and with `Bio.Entrez.read` of each whole file (Bio.Entrez's dicts only, no records built);
+  by the fast reader (lxml, the default) and by the Bio.Entrez reader (`reader="entrez"`), and
+  with `Bio.Entrez.read` of each whole file (Bio.Entrez's dicts only, no records built);
 - the same records as ONE file (like NCBI's annual baseline files, 30,000 records each);
 - evidence only: that file's body `--times` times over in one stream (29,520 records by
   default), to show that memory does not grow with the file.
@@ -30,7 +31,7 @@ from typing import BinaryIO
 
 from Bio import Entrez
 
-from evidence.pubmed.parse import iter_pubmed_records, open_pubmed_file
+from evidence.pubmed.parse import Reader, iter_pubmed_records, open_pubmed_file
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "pubmed" / "records"
 FILES = SHARED / "elbert5770_alzheimers_efetch"
@@ -87,12 +88,12 @@ def one_file_stream(parts: list[Path], times: int) -> BinaryIO:
     return io.BufferedReader(ChainedStream(blocks()), 1 << 20)
 
 
-def count_evidence(streams: Iterator[BinaryIO]) -> int:
+def count_evidence(streams: Iterator[BinaryIO], reader: Reader = "fast") -> int:
     """Parse with evidence's streaming parser, building every record."""
     total = 0
     for stream in streams:
         with stream:
-            total += sum(1 for _ in iter_pubmed_records(stream))
+            total += sum(1 for _ in iter_pubmed_records(stream, reader=reader))
     return total
 
 
@@ -115,9 +116,12 @@ def measure(run: str, parts: list[Path], times: int) -> None:
     else:
         streams = iter([one_file_stream(parts, times if run == "evidence-big" else 1)])
     started = time.perf_counter()
-    records = (
-        0 if run == "imports" else (count_naive if "naive" in run else count_evidence)(streams)
-    )
+    if run == "imports":
+        records = 0
+    elif "naive" in run:
+        records = count_naive(streams)
+    else:
+        records = count_evidence(streams, "entrez" if run.startswith("entrez") else "fast")
     seconds = time.perf_counter() - started
     print(json.dumps({"records": records, "seconds": seconds, "peak_mb": peak_rss_mb()}))
 
@@ -149,11 +153,13 @@ def main() -> None:
         return
     runs = {
         "imports": "imports only (the RSS baseline)",
-        "evidence-files": f"evidence iter_pubmed_records, {len(files)} files",
+        "evidence-files": f"evidence, lxml reader, {len(files)} files",
+        "entrez-files": f"evidence, Bio.Entrez reader, {len(files)} files",
         "naive-files": f"naive Bio.Entrez.read, {len(files)} files",
-        "evidence-one": "evidence iter_pubmed_records, one file",
+        "evidence-one": "evidence, lxml reader, one file",
+        "entrez-one": "evidence, Bio.Entrez reader, one file",
         "naive-one": "naive Bio.Entrez.read, one file",
-        "evidence-big": f"evidence iter_pubmed_records, one file x{args.times}",
+        "evidence-big": f"evidence, lxml reader, one file x{args.times}",
     }
     with tempfile.TemporaryDirectory() as folder:
         parts = write_one_file(files, Path(folder))

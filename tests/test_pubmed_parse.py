@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence.errors import PubMedError
-from evidence.pubmed import parse
+from evidence.pubmed import entrez_parser, splitter
 from evidence.pubmed.parse import (
+    Reader,
     iter_pubmed_records,
     open_pubmed_file,
     parse_pubmed_xml,
@@ -392,7 +393,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
     monkeypatch.setattr(Bio.Entrez.Parser, "urlopen", refuse)
     # A fresh Bio.Entrez parser, so that its DTD is read while the network is refused.
-    monkeypatch.setattr(parse, "_THREAD", threading.local())
+    monkeypatch.setattr(entrez_parser, "_THREAD", threading.local())
     return attempts
 
 
@@ -405,10 +406,11 @@ def future_dtd_xml() -> bytes:
     )
 
 
-def test_parse_pubmed_xml_reads_unknown_dtd_offline(no_network: list[str]) -> None:
+@pytest.mark.parametrize("reader", ["fast", "entrez"])
+def test_parse_pubmed_xml_reads_unknown_dtd_offline(no_network: list[str], reader: Reader) -> None:
     shipped = Path(Bio.Entrez.Parser.DataHandler.global_dtd_dir)
     assert not (shipped / "pubmed_990101.dtd").exists()
-    records = parse_pubmed_xml(future_dtd_xml())
+    records = parse_pubmed_xml(future_dtd_xml(), reader=reader)
     assert [r.pmid for r in records] == ["12649271"] and records[0].is_retracted
     assert no_network == []
 
@@ -458,11 +460,12 @@ ARTICLE = (EFETCH / "retraction_12649271.elbert5770.xml").read_bytes()
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
-def test_parse_pubmed_xml_refuses_bad_input(data: bytes, message: str) -> None:
+@pytest.mark.parametrize("reader", ["fast", "entrez"])
+def test_parse_pubmed_xml_refuses_bad_input(data: bytes, message: str, reader: Reader) -> None:
     with pytest.raises(PubMedError, match=message):
-        parse_pubmed_xml(data)
+        parse_pubmed_xml(data, reader=reader)
     # A failed article does not break the next answer (the parser is per thread).
-    assert [r.pmid for r in parse_pubmed_xml(ARTICLE)] == ["12649271"]
+    assert [r.pmid for r in parse_pubmed_xml(ARTICLE, reader=reader)] == ["12649271"]
 
 
 def test_parse_pubmed_xml_reports_a_corrupt_gzip(tmp_path: Path) -> None:
@@ -503,7 +506,7 @@ def many_articles(count: int) -> bytes:
 @pytest.mark.parametrize("suffix", [".xml.gz", ".xml"])
 def test_iter_pubmed_records_streams_files_lazily(tmp_path: Path, suffix: str) -> None:
     data = many_articles(400)
-    assert len(data) > 2 * parse._BLOCK
+    assert len(data) > 2 * splitter.BLOCK
     path = tmp_path / f"pubmed26n0001{suffix}"
     path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
     with open_pubmed_file(path) as stream:
@@ -511,7 +514,7 @@ def test_iter_pubmed_records_streams_files_lazily(tmp_path: Path, suffix: str) -
         records = iter_pubmed_records(reader)  # type: ignore[arg-type]
         assert reader.given == 0
         first = next(records)
-        assert first.pmid == "90000000" and reader.given <= parse._BLOCK
+        assert first.pmid == "90000000" and reader.given <= splitter.BLOCK
         assert sum(1 for _ in records) == 399
         assert reader.given == len(data)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import JSON, ColumnElement, Text, bindparam, cast, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,10 @@ PARSED = (
     "authors", "et_al", "first_author", "title", "journal", "year", "month", "volume", "issue",
     "supplement", "pages", "first_page", "last_page", "article_number", "doi", "pmid", "pmcid",
 )  # fmt: skip
+JSON_FIELDS = (
+    "authors", "mesh", "keywords", "publication_types", "comments_corrections", "languages"
+)  # fmt: skip
+EXTRA_FIELDS = ("first_author", "source", "fetched_at")  # columns a row has beyond the record's
 CHUNK = 500  # rows per INSERT statement: well under SQLite's and PostgreSQL's parameter limits
 
 
@@ -52,33 +57,72 @@ def record_of(paper: Paper) -> PubMedRecord:
     return PubMedRecord(**values)
 
 
+def encoded_row(record: PubMedRecord, *, source: str, fetched_at: datetime) -> dict[str, Any]:
+    """Turn a record into its paper row with the JSON columns already serialised, as
+    `save_rows` takes them (so that a parsing process can do it, and send only strings)."""
+    values = paper_row(record, source=source, fetched_at=fetched_at)
+    for name in JSON_FIELDS:
+        values[name] = json.dumps(values[name])  # what SQLAlchemy's JSON type would store
+    return values
+
+
 def save_records(
     session: Session, records: Iterable[PubMedRecord], *, source: str = "efetch"
 ) -> int:
     """Insert or update papers by PMID in batches; return how many rows were written."""
     fetched_at = utc_now()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return save_rows(
+        session, (encoded_row(r, source=source, fetched_at=fetched_at) for r in records)
+    )
+
+
+def save_rows(session: Session, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert or update `encoded_row`s by PMID, CHUNK rows per statement; return how many."""
+    statement = _upsert(session.get_bind().dialect.name)
     written = 0
-    batch: dict[str, dict[str, Any]] = {}
-    for record in records:
-        batch[record.pmid] = paper_row(record, source=source, fetched_at=fetched_at)
+    batch: dict[str, dict[str, Any]] = {}  # by PMID: the last of a PMID wins
+    for row in rows:
+        batch[row["pmid"]] = row
         if len(batch) >= CHUNK:
-            written += _upsert(session, insert, list(batch.values()))
-            batch.clear()
+            written += _execute(session, statement, batch)
     if batch:
-        written += _upsert(session, insert, list(batch.values()))
+        written += _execute(session, statement, batch)
     return written
 
 
-def _upsert(session: Session, insert: Any, rows: list[dict[str, Any]]) -> int:
-    # One statement, many parameter sets (executemany): compiling a VALUES list of thousands
-    # of rows costs more than writing them.
-    statement = insert(Paper.__table__)  # type: ignore[attr-defined]
-    updated = {name: statement.excluded[name] for name in rows[0] if name != "pmid"}
-    statement = statement.on_conflict_do_update(index_elements=["pmid"], set_=updated)
-    session.connection().execute(statement, rows)
-    return len(rows)
+def _upsert(dialect: str) -> Any:
+    """Return the INSERT ... ON CONFLICT (pmid) DO UPDATE of every column, JSON bound as text."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    json_values = {
+        # PostgreSQL's json columns take text through a cast; SQLite keeps JSON as text anyway.
+        name: cast(bindparam(_json_key(name), type_=Text), JSON)
+        if dialect == "postgresql"
+        else bindparam(_json_key(name), type_=Text)
+        for name in JSON_FIELDS
+    }
+    statement = insert(Paper.__table__).values(json_values)  # type: ignore[attr-defined]
+    updated = {name: statement.excluded[name] for name in (*PAPER_FIELDS, *EXTRA_FIELDS)}
+    del updated["pmid"]
+    return statement.on_conflict_do_update(index_elements=["pmid"], set_=updated)
+
+
+def _execute(session: Session, statement: Any, batch: dict[str, dict[str, Any]]) -> int:
+    """Run the upsert once with many parameter sets (executemany), and empty the batch.
+
+    Compiling a VALUES list of thousands of rows costs more than writing them."""
+    json_names = set(JSON_FIELDS)
+    parameters = [
+        {(_json_key(k) if k in json_names else k): v for k, v in row.items()}
+        for row in batch.values()
+    ]
+    session.connection().execute(statement, parameters)
+    batch.clear()
+    return len(parameters)
+
+
+def _json_key(name: str) -> str:
+    """Return the parameter name of a JSON column (SQLAlchemy reserves the column's own)."""
+    return f"{name}_json"
 
 
 class LocalPubMed:
