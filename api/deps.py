@@ -20,13 +20,14 @@ from evidence.search import MAX_LIMIT
 from evidence.verify.verdicts import VERDICTS
 
 
-def get_settings(request: Request) -> Settings:
+# Async, so FastAPI calls them on the event loop, not by a trip to its thread pool.
+async def get_settings(request: Request) -> Settings:
     """Return the settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """Return the app's engine, made once when the app was created."""
     engine: Engine = request.app.state.engine
     return engine

@@ -12,6 +12,7 @@ from api.routes import citations, claims, documents, export, health, papers
 from api.web import pages
 from evidence.config import Settings
 from evidence.db import make_engine, prepare_database
+from evidence.ingest.language import query_tokens
 
 DESCRIPTION = """Claims of documents, the references they cite, the PubMed papers behind them
 and whether each citation holds up. Reads are open; uploading and enriching need an `X-API-Key`
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        query_tokens("贫血")  # jieba loads its dictionary (~1 s) now, not on the first search
         yield
         engine.dispose()
 

@@ -8,6 +8,7 @@ claims' text and the words of the papers they cite), with the issue's targets ne
 
     python bench/search.py [--claims 1000000] [--backends sqlite,postgresql] [--workers 2]
     python bench/search.py --claims 100000        # a quick run, about 5 minutes
+    python bench/search.py --claims 100000 --keep build/bench   # load once, then reuse
 
 The corpus: Chinese claims recombine the clauses of the example deck's claims (with the topic of
 a deck page); English claims are sentences of real PubMed titles and abstracts (the bundled
@@ -96,6 +97,7 @@ PAPER_ROW_SQL = (
     " VALUES (?, '[]', '[]', '[]', '[]', '[]')"
 )
 GIN_INDEXES = ("ix_claim_search_vector", "ix_paper_search_vector")
+LOADED = "evidence bench: loaded"  # the comment on a kept PostgreSQL database, once it is whole
 
 
 # --- the corpus ----------------------------------------------------------------------------
@@ -679,9 +681,8 @@ def admin(url: str, statement: str) -> None:
         engine.dispose()
 
 
-def create_postgresql(admin_url: str) -> str | None:
+def create_postgresql(admin_url: str, name: str) -> str | None:
     """Create a database of the bench's own; return its URL, or None when there is no server."""
-    name = f"evidence_bench_{uuid.uuid4().hex[:10]}"
     try:
         admin(admin_url, f'CREATE DATABASE "{name}"')
     except Exception as error:  # any driver error means: no server to measure
@@ -690,9 +691,57 @@ def create_postgresql(admin_url: str) -> str | None:
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
+def kept_postgresql(admin_url: str, name: str) -> str | None:
+    """Return the URL of a kept bench database `name` when a run loaded it fully, else drop
+    any half-loaded one and return None."""
+    sql = "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :name"
+    engine = create_engine(admin_url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            comment = connection.execute(text(sql), {"name": name}).scalar()
+    finally:
+        engine.dispose()
+    if comment == LOADED:
+        return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return None
+
+
 def report_load(name: str, timings: dict[str, float]) -> None:
     steps = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in timings.items() if step)
     print(f"{name}: {sum(timings.values()):.0f} s" + (f" ({steps})" if steps else ""), flush=True)
+
+
+def load(
+    args: argparse.Namespace, backends: list[str], postgres: str | None, sqlite_path: Path | None
+) -> None:
+    """Build the corpus and load it into the backends that need it (None: kept, or not run)."""
+    if not postgres and not (sqlite_path and "sqlite" in backends):
+        return
+    started = time.perf_counter()
+    corpus, note = build_corpus(args.papers, args.seed)
+    print(f"corpus: {len(corpus.clauses)} deck clauses, {len(corpus.sentences):,} PubMed"
+          f" sentences, {len(corpus.papers):,} synthetic papers ({note});"
+          f" {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    with ThreadPoolExecutor(1) as background:
+        indexing = None
+        if postgres:
+            definitions, seconds = copy_postgresql(postgres, corpus, args)
+            report_load("postgresql rows (COPY, tsvector computed)", {"": seconds})
+            # The GIN build uses one core: load SQLite on the other meanwhile.
+            indexing = background.submit(index_postgresql, postgres, definitions)
+        if sqlite_path and "sqlite" in backends:
+            sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            loading = sqlite_path.with_suffix(".loading")
+            loading.unlink(missing_ok=True)
+            timings = load_sqlite(loading, corpus, args.claims, args.seed, args.sqlite_fts)
+            loading.rename(sqlite_path)
+            report_load("sqlite", timings)
+        if indexing:
+            report_load("postgresql index (alongside the SQLite load)", indexing.result())
+    del corpus  # measure without the corpus's memory in this process
+    tokens_of.cache_clear()
+    gc.collect()
 
 
 def main() -> None:
@@ -712,42 +761,44 @@ def main() -> None:
     parser.add_argument("--sqlite-fts", choices=["rebuild", "triggers"], default="rebuild")
     parser.add_argument("--load-workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the loaded databases (the SQLite file in DIR, the PostgreSQL database on the"
+        " server) and reuse them on the next run with the same --claims, --papers and --seed",
+    )
     args = parser.parse_args()
     backends = args.backends.split(",")
 
     started = time.perf_counter()
-    corpus, note = build_corpus(args.papers, args.seed)
-    print(f"corpus: {len(corpus.clauses)} deck clauses, {len(corpus.sentences):,} PubMed"
-          f" sentences, {len(corpus.papers):,} synthetic papers ({note});"
-          f" {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-    postgres = create_postgresql(args.postgres_url) if "postgresql" in backends else None
+    key = f"{args.claims}_{args.papers}_{args.seed}"
+    name = f"evidence_bench_{key}" if args.keep else f"evidence_bench_{uuid.uuid4().hex[:10]}"
+    postgres, reused = None, []
+    if "postgresql" in backends and args.keep:
+        postgres = kept_postgresql(args.postgres_url, name)
+        reused += ["postgresql"] if postgres else []
+    if "postgresql" in backends and not postgres:
+        postgres = create_postgresql(args.postgres_url, name)
     try:
         with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
-            folder, sqlite_path = Path(tmp), Path(tmp) / "bench.db"
-            with ThreadPoolExecutor(1) as background:
-                indexing = None
-                if postgres:
-                    definitions, seconds = copy_postgresql(postgres, corpus, args)
-                    report_load("postgresql rows (COPY, tsvector computed)", {"": seconds})
-                    # The GIN build uses one core: load SQLite on the other meanwhile.
-                    indexing = background.submit(index_postgresql, postgres, definitions)
-                if "sqlite" in backends:
-                    timings = load_sqlite(
-                        sqlite_path, corpus, args.claims, args.seed, args.sqlite_fts
-                    )
-                    report_load("sqlite", timings)
-                if indexing:
-                    report_load("postgresql index (alongside the SQLite load)", indexing.result())
-            del corpus  # measure without the corpus's memory in this process
-            tokens_of.cache_clear()
-            gc.collect()
+            folder = Path(tmp)
+            sqlite_path = (args.keep or folder) / f"bench-{key}.db"
+            if "sqlite" in backends and sqlite_path.exists():
+                reused.append("sqlite")  # only a whole load is renamed to this path
+            if reused:
+                print(f"reusing the databases kept in an earlier run: {', '.join(reused)}")
+            load(args, backends, postgres if "postgresql" not in reused else None,
+                 sqlite_path if "sqlite" not in reused else None)  # fmt: skip
+            if postgres and args.keep and "postgresql" not in reused:
+                admin(args.postgres_url, f"COMMENT ON DATABASE \"{name}\" IS '{LOADED}'")
             print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
             if "sqlite" in backends:
                 measure("sqlite", f"sqlite:///{sqlite_path}", args, folder)
             if postgres:
                 measure("postgresql", postgres, args, folder)
     finally:
-        if postgres:
+        if postgres and not args.keep:
             database = make_url(postgres).database
             admin(args.postgres_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     print(f"\ntotal {time.perf_counter() - started:.0f} s")

@@ -6,10 +6,12 @@ Field names here are a contract that users' scripts rely on; add, never rename.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from evidence.errors import NotFoundError
@@ -233,51 +235,86 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
 
 def claims_by_ids(session: Session, claim_ids: list[int]) -> list[ClaimPublic]:
     """Return these claims, in the order given."""
-    rows = session.exec(
-        select(Claim, Page.number)
-        .join(Page, col(Page.id) == col(Claim.page_id))
-        .where(col(Claim.id).in_(claim_ids))
-    ).all()
+    rows: list[Any] = list(
+        session.connection().execute(
+            sql_select(*CLAIM_COLUMNS, col(Page.number))
+            .join(Page, col(Page.id) == col(Claim.page_id))
+            .where(col(Claim.id).in_(claim_ids))
+        )
+    )  # rows of plain columns, named as Claim's attributes: no ORM objects to build
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
-    return claims_public(session, sorted(rows, key=lambda row: order[row[0].id or 0]))
+    rows.sort(key=lambda row: order[row.id])
+    return claims_public(session, [(row, row.number) for row in rows])
 
 
-def claims_public(session: Session, rows: list[tuple[Claim, int]]) -> list[ClaimPublic]:
-    """Shape claims (with their page numbers) for users: citations and markers included."""
+class ClaimColumns(Protocol):
+    """What claims_public reads of a claim: a `Claim`, or a row of CLAIM_COLUMNS."""
+
+    id: int | None
+    document_id: int
+    position: int
+    kind: str
+    topic: str | None
+    language: str
+    text: str
+    as_written: str
+
+
+CLAIM_COLUMNS = tuple(
+    Claim.__table__.c[name]  # type: ignore[attr-defined]
+    for name in ClaimColumns.__annotations__
+)
+CITED_COLUMNS = (
+    col(ClaimCitation.claim_id), col(ClaimCitation.method), col(Citation.id), col(Citation.label),
+    col(Citation.as_written), col(Citation.resolution_status), col(Citation.verdict),
+    col(Paper.pmid), *(Citation.__table__.c[name] for name in PARSED_FIELDS),  # type: ignore[attr-defined]
+)  # fmt: skip
+
+
+def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) -> list[ClaimPublic]:
+    """Shape claims (with their page numbers) for users: citations and markers included.
+
+    Two queries for the whole page, read as plain rows, and models built without validating
+    again what the database's types already are (a search page is served many times a second).
+    """
     claim_ids = [claim.id for claim, _ in rows]
+    connection = session.connection()
     cited: dict[int, list[ClaimCitationPublic]] = defaultdict(list)
-    link_rows = session.exec(
-        select(ClaimCitation, Citation, Paper.pmid)
+    link_rows = connection.execute(
+        sql_select(*CITED_COLUMNS)
         .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
         .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
         .where(col(ClaimCitation.claim_id).in_(claim_ids))
         .order_by(col(Citation.position))
-    ).all()
-    for link, citation, pmid in link_rows:
-        cited[link.claim_id].append(
-            ClaimCitationPublic(
-                id=citation.id or 0,
-                label=citation.label,
-                as_written=citation.as_written,
-                link=link.method,
-                fields={name: getattr(citation, name) for name in PARSED_FIELDS},
+    )
+    for row in link_rows:
+        claim_id, method, citation_id, label, as_written, resolution, verdict, pmid = row[:8]
+        cited[claim_id].append(
+            ClaimCitationPublic.model_construct(
+                id=citation_id,
+                label=label,
+                as_written=as_written,
+                link=method,
+                fields=dict(zip(PARSED_FIELDS, row[8:], strict=True)),
                 pmid=pmid,
-                resolution=citation.resolution_status,
-                verdict=citation.verdict,
+                resolution=resolution,
+                verdict=verdict,
             )
         )
     markers: dict[int, list[MarkerPublic]] = defaultdict(list)
-    marker_rows = session.exec(
-        select(Marker).where(col(Marker.claim_id).in_(claim_ids)).order_by(col(Marker.position))
-    ).all()
-    for marker in marker_rows:
-        markers[marker.claim_id].append(
-            MarkerPublic(
-                label=marker.label, position=marker.position, citation_id=marker.citation_id
-            )
+    marker_rows = connection.execute(
+        sql_select(
+            col(Marker.claim_id), col(Marker.label), col(Marker.position), col(Marker.citation_id)
+        )
+        .where(col(Marker.claim_id).in_(claim_ids))
+        .order_by(col(Marker.position), col(Marker.id))
+    )
+    for claim_id, label, position, citation_id in marker_rows:
+        markers[claim_id].append(
+            MarkerPublic.model_construct(label=label, position=position, citation_id=citation_id)
         )
     return [
-        ClaimPublic(
+        ClaimPublic.model_construct(
             id=claim.id or 0,
             document=claim.document_id,
             page=page_number,

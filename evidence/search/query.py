@@ -24,7 +24,7 @@ from evidence.search.match import (
     own_words_of,
     papers_holding,
 )
-from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores
+from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores, token_counts
 from evidence.views import ClaimPublic, claims_by_ids
 
 MAX_LIMIT = 100
@@ -83,8 +83,8 @@ def search_claims(
     page, more = rows[:limit], len(rows) > limit
     scores = dict((claim_id, score) for score, claim_id in page)
     items = [
-        ClaimHit(
-            **claim.model_dump(),
+        ClaimHit.model_construct(  # claims_by_ids built `claim` from the database's own types
+            **dict(claim),
             score=scores[claim.id] if tokens else None,
             snippet=highlight(claim.text, tokens) if tokens else None,
         )
@@ -145,12 +145,11 @@ def _through_evidence(
     frequencies: dict[int, list[int]] = {}
     lengths: dict[int, int] = {}
     for claim_id, own in own_words_of(session, list(cited), filters):
-        words = own.split()
-        in_own = [words.count(token) for token in tokens]
+        in_own, length = token_counts(own, tokens)
         papers = [sum(token in holders[p] for p in cited[claim_id]) for token in tokens]
         if not all(in_own) and all(o or n for o, n in zip(in_own, papers, strict=True)):
             frequencies[claim_id] = [o + n for o, n in zip(in_own, papers, strict=True)]
-            lengths[claim_id] = len(words)
+            lengths[claim_id] = length
     scores = evidence_scores(frequencies, lengths)
     rows = sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
     return rows, capped

@@ -19,13 +19,26 @@ def own_scores(candidates: Sequence[tuple[int, str]], tokens: Sequence[str]) -> 
     """Score claims that hold every token in their own words, in (1, 2]: BM25's saturating term
     frequency and length normalisation over the claim's tokens. Every candidate holds every
     word, so IDF (a constant per word) is left out: the query's words weigh alike."""
-    split = {claim_id: own.split() for claim_id, own in candidates}
-    frequencies = {i: [words.count(t) for t in tokens] for i, words in split.items()}
-    lengths = {i: len(words) for i, words in split.items()}
+    frequencies: dict[int, list[int]] = {}
+    lengths: dict[int, int] = {}
+    for claim_id, own in candidates:
+        frequencies[claim_id], lengths[claim_id] = token_counts(own, tokens)
     return {
         i: max(LOWEST_RANKED_OWN, round(1 + score, 6))
         for i, score in bm25(frequencies, lengths).items()
     }
+
+
+def token_counts(own: str, tokens: Sequence[str]) -> tuple[list[int], int]:
+    """Return how often each token is one of a claim's own tokens, and how many it has: what
+    `own.split()` and `list.count` give, ~2x faster (a page ranks up to RANK_CAP claims)."""
+    # isprintable: no whitespace but the ASCII space (Python counts other spaces as separators).
+    if not own or not own.isprintable() or "  " in own or own[0] == " " or own[-1] == " ":
+        words = own.split()  # not the single-spaced tokens index_claims writes
+        return [words.count(t) for t in tokens], len(words)
+    # Doubled spaces make " t " matches of neighbouring equal tokens not share a space.
+    spaced = f"  {own.replace(' ', '  ')}  "
+    return [spaced.count(f" {t} ") for t in tokens], own.count(" ") + 1
 
 
 def evidence_scores(frequencies: dict[int, list[int]], lengths: dict[int, int]) -> dict[int, float]:
