@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -15,6 +17,7 @@ from sqlmodel import Session
 from api.errors import MissingApiKeyError, WritesDisabledError
 from evidence.config import Settings
 from evidence.documents import MAX_ID
+from evidence.errors import InputError
 from evidence.pubmed.client import EUtilsClient
 from evidence.search import MAX_LIMIT
 from evidence.verify.verdicts import VERDICTS
@@ -101,3 +104,25 @@ async def get_eutils(
 
 
 EUtilsDep = Annotated[EUtilsClient | None, Depends(get_eutils)]
+
+
+def query_parameter_names(dependant: Dependant) -> frozenset[str]:
+    """Return the names of the query parameters a route (and what it depends on) takes."""
+    names = {field.alias for field in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= query_parameter_names(dependency)
+    return frozenset(names)
+
+
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """Refuse a query parameter the route does not take: a misspelt filter (`verdit=mismatch`)
+    would otherwise be ignored, and the answer look filtered when it is not."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    known = query_parameter_names(route.dependant)  # a few fields: cheaper than a cache
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        names = ", ".join(map(repr, unknown))
+        takes = f"takes: {', '.join(sorted(known))}" if known else "takes none"
+        raise InputError(f"unknown query parameter {names} ({takes})")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api.deps import reject_unknown_query_parameters
 from api.errors import install_error_handlers
 from api.routes import citations, claims, documents, export, health, papers
 from api.web import pages
@@ -31,7 +32,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="evidence", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="evidence",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(reject_unknown_query_parameters)],
+    )
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)

@@ -365,3 +365,20 @@ def test_api_enrich_online_uses_the_apps_eutils_settings(
     enrichment = response.json()["enrichment"]
     assert enrichment["statuses"]["resolved"] == 18 and 0 < enrichment["requests"] <= 25
     assert server.log and all(r.params.get("api_key") == "test" for r in server.log)
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [
+        ("/claims?verdit=mismatch", "verdit"),  # a misspelt filter must not be ignored
+        ("/citations?documnt=1&limit=5", "documnt"),
+        ("/claims/1?x=1", "x"),
+        ("/health?probe=1", "probe"),
+    ],
+)
+def test_api_refuses_query_parameters_it_does_not_take(
+    client: TestClient, path: str, unknown: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 422
+    assert f"unknown query parameter '{unknown}'" in response.json()["error"]["message"]
