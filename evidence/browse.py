@@ -10,17 +10,16 @@ import base64
 import binascii
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from evidence.documents import MAX_ID, UNCHECKED
+from evidence.documents import MAX_ID
 from evidence.errors import InputError, NotFoundError
 from evidence.models import Citation, ClaimCitation, Page, Paper
 from evidence.search import MAX_LIMIT
-from evidence.verify.verdicts import VERDICTS
+from evidence.search.match import citation_verdict_is
 from evidence.views import (
     CitationPublic,
     ClaimPublic,
@@ -79,7 +78,7 @@ def list_citations_by(
     after = read_cursor(cursor)
     query = select(Citation.id).order_by(col(Citation.id)).limit(limit + 1)
     if verdict is not None:
-        query = query.where(_verdict_is(verdict))
+        query = query.where(citation_verdict_is(verdict))
     if document_id is not None:  # a filter matching nothing is an empty page, as for claims
         query = query.where(Citation.document_id == document_id)
     if after is not None:
@@ -88,14 +87,6 @@ def list_citations_by(
     page = ids[:limit]
     next_cursor = write_cursor(page[-1]) if len(ids) > limit else None
     return CitationPage(items=_citations_public(session, page), next_cursor=next_cursor)
-
-
-def _verdict_is(verdict: str) -> Any:
-    if verdict not in VERDICTS:
-        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    if verdict == UNCHECKED:  # a citation never verified has no verdict yet: not checked either
-        return or_(col(Citation.verdict) == verdict, col(Citation.verdict).is_(None))
-    return col(Citation.verdict) == verdict
 
 
 def _citations_public(session: Session, citation_ids: Sequence[int]) -> list[CitationPublic]:

@@ -98,6 +98,21 @@ def test_export_a_search_holds_only_the_works_its_claims_cite(seeded: TestClient
     assert nothing.status_code == 200 and json.loads(nothing.text) == []
 
 
+def test_export_by_verdict_and_topic_as_the_search_page_filters(seeded: TestClient) -> None:
+    wrong = bibtex_entries(seeded.get("/export/bibtex", params={"verdict": "mismatch"}).text)
+    assert pmids(wrong) == {NAKAHARA}  # the one citation the deck gets wrong
+    unchecked = json.loads(seeded.get("/export/csljson", params={"verdict": "unchecked"}).text)
+    assert unchecked and all("PMID" not in item for item in unchecked)  # never verified: offline
+    topic = "骨破坏"
+    hits = walk(seeded, "/claims", topic=topic, limit=100)
+    cited = {c["pmid"] for hit in hits for c in hit["citations"] if c["pmid"]}
+    by_topic = bibtex_entries(seeded.get("/export/bibtex", params={"topic": topic}).text)
+    assert cited and pmids(by_topic) == cited
+    both = seeded.get("/export/bibtex", params={"topic": topic, "verdict": "mismatch"})
+    assert pmids(bibtex_entries(both.text)) == {NAKAHARA} & cited
+    assert both.headers["content-disposition"] == 'attachment; filename="evidence-search.bib"'
+
+
 def test_export_one_claims_works(seeded: TestClient) -> None:
     (first, *_) = seeded.get("/claims", params={"pmid": NAKAHARA}).json()["items"]
     response = seeded.get("/export/bibtex", params={"claim": first["id"]})

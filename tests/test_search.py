@@ -16,6 +16,7 @@ from evidence.cli import app
 from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
 from evidence.ingest.language import index_tokens, query_tokens
+from evidence.ingest.pipeline import ingest_file
 from evidence.models import Claim, ClaimSearch
 from evidence.search import highlight, index_claims, search_claims
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
@@ -240,3 +241,15 @@ def test_tokens_are_the_same_from_many_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda w: index_tokens(w)[0], words * 20))
     assert results == expected * 20
+
+
+def test_unchecked_finds_claims_whose_citations_were_never_verified(engine: Engine) -> None:
+    ingest_file(engine, SEED_DECK)  # ingested only: no citation has a verdict yet
+    with Session(engine) as session:
+        unchecked = search_claims(session, q="贫血", verdict="unchecked", limit=100).items
+        everything = search_claims(session, q="贫血", limit=100).items
+        verified = search_claims(session, q="贫血", verdict="verified", limit=100).items
+        with pytest.raises(InputError, match="verdict must be one of"):
+            search_claims(session, verdict="wrong")
+    cited = [hit.id for hit in everything if hit.citations]
+    assert cited and [hit.id for hit in unchecked] == cited and verified == []

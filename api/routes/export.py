@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import DocumentFilter, SessionDep
+from api.deps import DocumentFilter, SearchText, SessionDep, VerdictFilter
 from api.errors import error_responses
 from evidence.browse import get_claim
 from evidence.documents import MAX_ID
@@ -55,6 +55,8 @@ def export_works(
     document: DocumentFilter = None,
     q: SearchFilter = None,
     claim: ClaimFilter = None,
+    topic: SearchText = None,
+    verdict: VerdictFilter = None,
     abstracts: Annotated[bool, Query(description="Include PubMed's abstracts.")] = False,
     keywords: Annotated[bool, Query(description="Include PubMed's keywords.")] = False,
     latex: Annotated[
@@ -72,11 +74,15 @@ def export_works(
     ] = Policy.keep,
 ) -> Response:
     """Write every distinct work cited — by all documents, or only `document`'s, the claims a
-    search `q` finds, or one `claim`'s — once, resolved or not, as a file to download."""
+    search finds (`q`, `topic`), or one `claim`'s, only with `verdict` if given — once,
+    resolved or not, as a file to download."""
     if claim is not None:
         get_claim(session, claim_id=claim)  # an unknown claim is a 404, not an empty file
     query = q if q and q.strip() else None
-    works = works_for_export(session, document_id=document, query=query, claim_id=claim)
+    topic = topic if topic and topic.strip() else None
+    works = works_for_export(
+        session, document_id=document, query=query, claim_id=claim, topic=topic, verdict=verdict
+    )
     options = ExportOptions(
         abstracts=abstracts,
         keywords=keywords,
@@ -84,7 +90,8 @@ def export_works(
         retracted=retracted,
         unverified=unverified,
     )
-    filename = export_filename(format, document=document, claim=claim, searched=query is not None)
+    searched = query is not None or topic is not None or verdict is not None
+    filename = export_filename(format, document=document, claim=claim, searched=searched)
     return Response(
         render(works, format, options, latex=latex),
         media_type=format.media_type,

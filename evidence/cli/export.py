@@ -21,6 +21,12 @@ def export_command(
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Only works cited by claims found so.")
     ] = None,
+    topic: Annotated[
+        str | None, typer.Option(help="Only works cited by claims whose topic contains this.")
+    ] = None,
+    verdict: Annotated[
+        str | None, typer.Option(help="Only works cited with this verdict (e.g. mismatch).")
+    ] = None,
     claim: Annotated[
         int | None, typer.Option("--claim", help="Only works cited by this claim (its id).")
     ] = None,
@@ -49,7 +55,14 @@ def export_command(
         unverified=_policy("unverified", exclude_unverified, mark_unverified),
     )
     with Session(open_engine()) as session:
-        works = works_for_export(session, document_id=document, query=query, claim_id=claim)
+        works = works_for_export(
+            session,
+            document_id=document,
+            query=query,
+            claim_id=claim,
+            topic=topic,
+            verdict=verdict,
+        )
     text = render(works, format, options, latex=latex)
     if output is None:
         typer.echo(text, nl=False)

@@ -20,6 +20,7 @@ from evidence.export.citekeys import assign_citekeys
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
 from evidence.search import search_claims
+from evidence.search.match import citation_verdict_is
 from evidence.views import get_document
 
 # From worst to best: a work cited several times shows its worst verdict.
@@ -127,21 +128,28 @@ def works_for_export(
     document_id: int | None = None,
     query: str | None = None,
     claim_id: int | None = None,
+    topic: str | None = None,
+    verdict: str | None = None,
 ) -> list[ExportWork]:
-    """Return the distinct works cited (by a document, the claims a query finds, one claim;
-    given together, every condition holds), in order of first citation, each with its citekey."""
+    """Return the distinct works cited — by a document, the claims a search finds (its words
+    and topic), one claim, with a verdict; given together, every condition holds — in order of
+    first citation, each with its citekey."""
     statement = select(Citation)
     if document_id is not None:
         get_document(session, document_id)
         statement = statement.where(Citation.document_id == document_id)
     if claim_id is not None and session.get(Claim, claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id}")
-    claim_ids = _claims_found(session, query) if query is not None else None
-    if claim_id is not None:  # and the query, when both are given, finds it
+    claim_ids = None
+    if query is not None or topic is not None:
+        claim_ids = _claims_found(session, query=query, topic=topic, document_id=document_id)
+    if claim_id is not None:  # and the search, when both are given, finds it
         claim_ids = [claim_id] if claim_ids is None or claim_id in claim_ids else []
     if claim_ids is not None:
         cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(claim_ids))
         statement = statement.where(col(Citation.id).in_(cited))
+    if verdict is not None:
+        statement = statement.where(citation_verdict_is(verdict))
     citations = session.exec(
         statement.order_by(col(Citation.document_id), col(Citation.position))
     ).all()
@@ -150,11 +158,15 @@ def works_for_export(
     return assign_citekeys(group_works(citations, papers))
 
 
-def _claims_found(session: Session, query: str) -> list[int]:
+def _claims_found(
+    session: Session, *, query: str | None, topic: str | None, document_id: int | None
+) -> list[int]:
     found: list[int] = []
     cursor: str | None = None
     while True:
-        page = search_claims(session, q=query, limit=100, cursor=cursor)
+        page = search_claims(
+            session, q=query, topic=topic, document_id=document_id, limit=100, cursor=cursor
+        )
         found += [hit.id for hit in page.items]
         cursor = page.next_cursor
         if cursor is None:

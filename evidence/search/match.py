@@ -12,12 +12,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, table, text
+from sqlalchemy import bindparam, func, literal_column, or_, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
+from evidence.errors import InputError
 from evidence.models import Citation, Claim, ClaimCitation, ClaimPaper, ClaimSearch, Paper
+from evidence.verify.verdicts import VERDICTS
 
+UNCHECKED = "unchecked"  # the verdict of a citation never verified, too
 CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
 CLAIM_FTS = table("claim_fts", literal_column("rowid"))
 PAPER_FTS = table("paper_fts", literal_column("rowid"))
@@ -44,13 +47,23 @@ class Filters:
                 Citation, col(Citation.id) == col(ClaimCitation.citation_id)
             )
             if self.verdict:
-                cited = cited.where(col(Citation.verdict) == self.verdict)
+                cited = cited.where(citation_verdict_is(self.verdict))
             if self.pmid:
                 cited = cited.join(Paper, col(Paper.id) == col(Citation.paper_id)).where(
                     col(Paper.pmid) == self.pmid
                 )
             where.append(col(Claim.id).in_(cited))
         return where
+
+
+def citation_verdict_is(verdict: str) -> ColumnElement[bool]:
+    """Return the condition that a citation has this verdict; a citation never verified counts
+    as "unchecked". Raise InputError for a verdict that is not one."""
+    if verdict not in VERDICTS:
+        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if verdict == UNCHECKED:  # no verdict yet: not checked either
+        return or_(col(Citation.verdict) == verdict, col(Citation.verdict).is_(None))
+    return col(Citation.verdict) == verdict
 
 
 def _is_sqlite(session: Session) -> bool:
