@@ -54,6 +54,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def compared_with_models(name: str | None, type_: str, _parent: Any) -> bool:
+    """Tell whether a schema object is one the models describe (Alembic's `include_name`):
+    not what hand-written revisions make, FTS5 tables (and their shadow tables), PostgreSQL's
+    derived search vectors and their GIN indexes."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return "_fts" not in name
+    if type_ == "column":
+        return name != "search_vector"
+    if type_ == "index":
+        return not name.endswith("_search_vector")
+    return True
+
+
 def alembic_config(engine: Engine) -> Config:
     """Return an Alembic config that migrates through this engine."""
     config = Config()

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from alembic import context
 from sqlalchemy import create_engine
 
+from evidence.db import compared_with_models
 from evidence.models import metadata
 
 config = context.config
-
-
-def include_name(name: str | None, type_: str, _parent: Any) -> bool:
-    """Leave what hand-written revisions make out of autogenerate: FTS5 tables (and their
-    shadow tables), PostgreSQL's derived search vector and its index."""
-    if name is None:
-        return True
-    if type_ == "table":
-        return "_fts" not in name
-    if type_ == "column":
-        return name != "search_vector"
-    if type_ == "index":
-        return name not in {"ix_claim_search_vector", "ix_paper_search_vector"}
-    return True
 
 
 def run_migrations_online() -> None:
@@ -38,7 +24,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
-            include_name=include_name,
+            include_name=compared_with_models,
             compare_type=True,
         )
         context.run_migrations()

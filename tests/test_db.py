@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from evidence.db import (
     alembic_config,
+    compared_with_models,
     current_revision,
     head_revision,
     make_engine,
@@ -82,20 +83,6 @@ def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def _made_by_hand(name: str | None, type_: str, _parent: object) -> bool:
-    """Leave out what migrations make by hand (as migrations/env.py does): FTS5 tables and
-    their shadow tables, PostgreSQL's derived search vectors and their GIN indexes."""
-    if name is None:
-        return True
-    if type_ == "table":
-        return "_fts" not in name
-    if type_ == "column":
-        return name != "search_vector"
-    if type_ == "index":
-        return not name.endswith("_search_vector")
-    return True
-
-
 def test_migrations_make_what_the_models_say(empty_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -105,7 +92,7 @@ def test_migrations_make_what_the_models_say(empty_url: str) -> None:
     engine = make_engine(empty_url)
     upgrade_database(engine)
     with engine.connect() as connection:
-        options = {"include_name": _made_by_hand, "compare_type": True}
+        options = {"include_name": compared_with_models, "compare_type": True}
         context = MigrationContext.configure(connection, opts=options)
         differences = compare_metadata(context, metadata)
     engine.dispose()
