@@ -253,3 +253,14 @@ def test_unchecked_finds_claims_whose_citations_were_never_verified(engine: Engi
             search_claims(session, verdict="wrong")
     cited = [hit.id for hit in everything if hit.citations]
     assert cited and [hit.id for hit in unchecked] == cited and verified == []
+
+
+def test_a_claim_found_through_evidence_names_the_papers_holding_the_words(seed: Engine) -> None:
+    with Session(seed) as session:
+        hits = search_claims(session, q="anemia", limit=100).items
+    weiss = "23147894"  # Weiss & Schett: anaemia in inflammatory rheumatic diseases
+    through_weiss = [hit for hit in hits if weiss in hit.found_through]
+    assert through_weiss
+    for hit in hits:  # the deck's claims are Chinese: every hit is found through evidence
+        cited = {c.pmid for c in hit.citations if c.pmid}
+        assert hit.found_through and set(hit.found_through) <= cited

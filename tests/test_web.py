@@ -212,3 +212,13 @@ def test_a_capped_search_says_claims_may_be_missing(
     capped = assert_html(web.get("/", params={"q": "osteoclast"}))
     assert notice in capped
     assert web.get("/claims", params={"q": "osteoclast"}).json()["evidence_capped"] is True
+
+
+def test_a_claim_found_through_its_evidence_says_which_paper(web: TestClient) -> None:
+    page = assert_html(web.get("/", params={"q": "osteoclast"}))
+    assert "Found through the evidence it cites" in page
+    hits = web.get("/claims", params={"q": "osteoclast", "limit": 100}).json()["items"]
+    through = {pmid for hit in hits for pmid in hit["found_through"]}
+    assert through and all(f"PMID {pmid}" in page for pmid in through)
+    assert all(hit["found_through"] for hit in hits if hit["score"] < 1)  # evidence-only hits
+    assert not any(hit["found_through"] for hit in hits if hit["score"] > 1)  # own words

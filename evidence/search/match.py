@@ -17,7 +17,15 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
 from evidence.errors import InputError
-from evidence.models import Citation, Claim, ClaimCitation, ClaimPaper, ClaimSearch, Paper
+from evidence.models import (
+    Citation,
+    Claim,
+    ClaimCitation,
+    ClaimPaper,
+    ClaimSearch,
+    Paper,
+    PaperSearch,
+)
 from evidence.verify.verdicts import VERDICTS
 
 UNCHECKED = "unchecked"  # the verdict of a citation never verified, too
@@ -141,6 +149,26 @@ def claims_citing(session: Session, paper_ids: Sequence[int]) -> list[tuple[int,
         )
         rows += [(row[0], row[1]) for row in session.execute(query)]
     return rows
+
+
+def papers_holding_any(
+    session: Session, claim_ids: Sequence[int], tokens: Sequence[str]
+) -> dict[int, list[str]]:
+    """Return, for each of these claims, the PMIDs of the papers it rests on whose words hold
+    one of the tokens: why a claim was found through its evidence."""
+    query = (
+        select(ClaimPaper.claim_id, Paper.pmid, PaperSearch.words)
+        .join(Paper, col(Paper.id) == col(ClaimPaper.paper_id))
+        .join(PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id))
+        .where(col(ClaimPaper.claim_id).in_(list(claim_ids)))
+        .order_by(col(ClaimPaper.claim_id), col(Paper.id))
+    )
+    wanted = set(tokens)
+    found: dict[int, list[str]] = {}
+    for claim_id, pmid, words in session.execute(query):
+        if pmid and wanted.intersection(words.split()):
+            found.setdefault(claim_id, []).append(pmid)
+    return found
 
 
 def own_words_of(

@@ -23,6 +23,7 @@ from evidence.search.match import (
     own_matches,
     own_words_of,
     papers_holding,
+    papers_holding_any,
 )
 from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores, token_counts
 from evidence.views import ClaimPublic, claims_by_ids
@@ -40,6 +41,9 @@ class ClaimHit(ClaimPublic):
 
     score: float | None  # higher is more relevant; None when listing without a query
     snippet: str | None  # the claim's text with the matched words in <mark>…</mark>
+    # Found through its evidence (its own words lack a query word): the PMIDs of the papers it
+    # rests on that hold the query's words.
+    found_through: list[str] = []
 
 
 class ClaimPage(BaseModel):
@@ -82,11 +86,14 @@ def search_claims(
         rows = [(0.0, claim_id) for claim_id in ids]
     page, more = rows[:limit], len(rows) > limit
     scores = dict((claim_id, score) for score, claim_id in page)
+    through = [claim_id for score, claim_id in page if tokens and score < UNRANKED_OWN]
+    found_through = papers_holding_any(session, through, tokens) if through else {}
     items = [
         ClaimHit.model_construct(  # claims_by_ids built `claim` from the database's own types
             **dict(claim),
             score=scores[claim.id] if tokens else None,
             snippet=highlight(claim.text, tokens) if tokens else None,
+            found_through=found_through.get(claim.id, []),
         )
         for claim in claims_by_ids(session, [claim_id for _, claim_id in page])
     ]
