@@ -158,7 +158,7 @@ def test_search_command_json_is_claims_with_score_and_snippet(database_url: str)
     hits = json.loads(result.stdout)
     claims = json.loads(runner.invoke(app, ["claims", "--format", "json"], env=env).stdout)
     assert len(hits) == 3
-    assert set(hits[0]) == set(claims[0]) | {"score", "snippet"}
+    assert set(hits[0]) == set(claims[0]) | {"score", "snippet", "found_through"}
     assert "<mark>贫血</mark>" in hits[0]["snippet"]
 
 

@@ -1,0 +1,113 @@
+"""Run `evidence serve` on a bench database, search through its API, and load-test it.
+
+The load test (`--concurrency` httpx async clients for `--load-seconds`, loopback) runs its
+clients on the same 2 cores as the server's `--workers` processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+from search_timing import percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Server:
+    """`evidence serve` in a subprocess on a free loopback port, with the bench database."""
+
+    def __init__(self, database_url: str, log: Path, workers: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        command = [str(Path(sys.executable).with_name("evidence")), "serve"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)]
+        env = {**os.environ, "EVIDENCE_DATABASE_URL": database_url}
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=out, cwd=ROOT)
+
+    def wait_ready(self, seconds: float = 60) -> str | None:
+        """Wait for /health to answer; return None when up, else why not."""
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                return f"evidence serve exited ({self.process.returncode}): {self.tail()}"
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return None
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        return f"evidence serve did not answer /health in {seconds:.0f} s: {self.tail()}"
+
+    def last_error(self) -> str:
+        """Return the last exception line the server logged, to say why requests failed."""
+        lines = [ln for ln in self.log.read_text(errors="replace").splitlines() if "Error:" in ln]
+        return lines[-1].strip() if lines else "none logged"
+
+    def tail(self) -> str:
+        """Return the end of the server's log."""
+        return self.log.read_text(errors="replace")[-600:]
+
+    def stop(self) -> None:
+        """Stop the server, killing it when it does not stop within 10 s."""
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def api_search(client: httpx.Client, q: str) -> list[int]:
+    """Search through the API, as a client would."""
+    response = client.get("/claims", params={"q": q, "limit": 20})
+    response.raise_for_status()
+    return [item["id"] for item in response.json()["items"]]
+
+
+async def hammer(url: str, queries: list[str], seconds: float, concurrency: int) -> dict[str, Any]:
+    """Send searches from `concurrency` clients for `seconds`; return throughput and latency."""
+    latencies: list[float] = []
+    failures: Counter[str] = Counter()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def worker(offset: int) -> None:
+            n = offset
+            while time.perf_counter() < deadline:
+                sent = time.perf_counter()
+                try:
+                    params: dict[str, str | int] = {"q": queries[n % len(queries)], "limit": 20}
+                    response = await client.get("/claims", params=params)
+                    if response.status_code == 200:
+                        latencies.append(time.perf_counter() - sent)
+                    else:
+                        failures[f"HTTP {response.status_code}"] += 1
+                except httpx.HTTPError as error:
+                    failures[type(error).__name__] += 1
+                n += 1
+
+        await asyncio.gather(*(worker(k) for k in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "rps": len(latencies) / elapsed,
+        "done": len(latencies),
+        "failures": failures,
+        "p50": percentile(latencies, 0.5) if latencies else math.nan,
+        "p99": percentile(latencies, 0.99) if latencies else math.nan,
+    }

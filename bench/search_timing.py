@@ -1,0 +1,135 @@
+"""Time the search on a loaded bench database: the bare query, `search_claims` and the naive
+LIKE scan, with nearest-rank percentiles; count the matches and explain the slowest plan.
+
+The naive way ranks like the search does (claims whose own text has the words first), so it reads
+every row; it runs against the time budget `--naive-seconds` per backend, each query at least once.
+p99 is the nearest-rank percentile: of fewer than 100 runs, that is the slowest.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from evidence.ingest.language import index_tokens, query_tokens
+from evidence.search import search_claims
+from evidence.search.match import Filters
+from evidence.search.query import _ranked
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile of the values."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def time_calls(
+    call: Callable[[], object], repeat: int, seconds: float, warm_up: bool = True
+) -> list[float]:
+    """Time a call (after one warm-up): `repeat` times, or fewer when `seconds` run out."""
+    if warm_up:
+        call()
+    times: list[float] = []
+    budget = time.perf_counter() + seconds
+    while len(times) < repeat and (not times or time.perf_counter() < budget):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def bare_search(engine: Engine, q: str) -> list[int]:
+    """Search the way the CLI and the API do: one session, the library function."""
+    with Session(engine) as session:
+        return [hit.id for hit in search_claims(session, q=q, limit=20).items]
+
+
+def bare_query(engine: Engine, q: str) -> tuple[list[tuple[float, int]], bool]:
+    """The search's own work for the first page (its SQL, fetched, and its ranking), without
+    turning rows into claims or snippets: what a bare SQL query would do."""
+    with Session(engine) as session:
+        return _ranked(session, query_tokens(q), Filters(), None, 21)
+
+
+def count_matches(engine: Engine, q: str) -> tuple[int, int]:
+    """Count the claims whose own words hold every word of the query, and the papers holding
+    the query's most common word (what the search would have to rank without its caps)."""
+    tokens = query_tokens(q)
+    sqlite = engine.dialect.name == "sqlite"
+
+    def count(table: str, fts: str, words: list[str]) -> int:
+        if sqlite:
+            match = " AND ".join(f'"{t}"' for t in words)
+            sql = f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :m"
+        else:
+            match = " & ".join(f"'{t}'" for t in words)
+            sql = f"SELECT count(*) FROM {table} WHERE search_vector @@ to_tsquery('simple', :m)"
+        with engine.connect() as connection:
+            return int(connection.execute(text(sql), {"m": match}).scalar_one())
+
+    papers = max(count("paper_search", "paper_fts", [t]) for t in tokens)
+    return count("claim_search", "claim_fts", tokens), papers
+
+
+def naive_search(engine: Engine, q: str) -> list[int]:
+    """The naive way: LIKE over every claim's text and the words of the papers it cites,
+    own-text matches first.
+
+    Papers' words are index tokens, so they are matched with each word's token ("depress");
+    the claim's text with the word as typed.
+    """
+    like = "ILIKE" if engine.dialect.name == "postgresql" else "LIKE"  # SQLite's: any ASCII case
+    where, rank, params = [], [], {}
+    for n, word in enumerate(q.split()):
+        params[f"w{n}"] = f"%{word}%"
+        params[f"t{n}"] = f"%{' '.join(index_tokens(word))}%"
+        where.append(
+            f"(c.text {like} :w{n} OR EXISTS (SELECT 1 FROM claim_paper cp JOIN paper_search p"
+            f" ON p.paper_id = cp.paper_id WHERE cp.claim_id = c.id AND p.words LIKE :t{n}))"
+        )
+        rank.append(f"CASE WHEN c.text {like} :w{n} THEN 1 ELSE 0 END")
+    sql = (
+        "SELECT c.id FROM claim c "
+        f"WHERE {' AND '.join(where)} ORDER BY {' + '.join(rank)} DESC, c.id LIMIT 20"
+    )
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params).scalars())
+
+
+def time_naive(engine: Engine, queries: list[str], seconds: float) -> dict[str, list[float]]:
+    """Run each query once, then round after round while the time budget lasts."""
+    naive_search(engine, queries[0])  # warm-up: the first scan reads the tables from disk
+    times: dict[str, list[float]] = {q: [] for q in queries}
+    budget = time.perf_counter() + seconds
+    while True:
+        for q in queries:
+            if times[q] and time.perf_counter() > budget:
+                return times
+            started = time.perf_counter()
+            naive_search(engine, q)
+            times[q].append(time.perf_counter() - started)
+
+
+def explain(engine: Engine, q: str) -> str:
+    """Return the plan of the search's ranking query for q (EXPLAIN ANALYZE on PostgreSQL)."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        bare_search(engine, q)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    statement, parameters = statements[0]
+    prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN ANALYZE "
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(prefix + statement, parameters).all()
+    return "\n".join("    " + " ".join(str(v) for v in row[-1:]) for row in rows)
