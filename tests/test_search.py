@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from evidence.cli import app
@@ -17,7 +17,7 @@ from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
 from evidence.ingest.language import index_tokens, query_tokens
 from evidence.ingest.pipeline import ingest_file
-from evidence.models import Claim, ClaimSearch
+from evidence.models import Claim, ClaimPaper, ClaimSearch, PaperSearch
 from evidence.search import highlight, index_claims, search_claims
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
 
@@ -264,3 +264,24 @@ def test_a_claim_found_through_evidence_names_the_papers_holding_the_words(seed:
     for hit in hits:  # the deck's claims are Chinese: every hit is found through evidence
         cited = {c.pmid for c in hit.citations if c.pmid}
         assert hit.found_through and set(hit.found_through) <= cited
+
+
+@pytest.mark.parametrize("q", ["贫血 anemia", "破骨 osteoclast", "IL-6 anemia"])
+def test_a_mixed_query_finds_exactly_the_claims_holding_each_word_somewhere(
+    seed: Engine, q: str
+) -> None:
+    """Every word in the claim's own words or in a paper it cites: checked by brute force."""
+    tokens = query_tokens(q)
+    with Session(seed) as session:
+        found = {hit.id for hit in search_claims(session, q=q, limit=100).items}
+        own = dict(session.exec(select(ClaimSearch.claim_id, ClaimSearch.own)).all())
+        cited = session.exec(
+            select(ClaimPaper.claim_id, PaperSearch.words).join(
+                PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id)
+            )
+        ).all()
+    words = {claim_id: set(text.split()) for claim_id, text in own.items()}
+    for claim_id, paper_words in cited:
+        words[claim_id] |= set(paper_words.split())
+    expected = {claim_id for claim_id, held in words.items() if set(tokens) <= held}
+    assert expected and found == expected

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, or_, table, text
+from sqlalchemy import bindparam, func, literal, literal_column, or_, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -172,14 +172,22 @@ def papers_holding_any(
 
 
 def own_words_of(
-    session: Session, claim_ids: Sequence[int], filters: Filters
+    session: Session,
+    claim_ids: Sequence[int],
+    filters: Filters,
+    *,
+    holding: Sequence[str] = (),
 ) -> list[tuple[int, str]]:
-    """Return (claim id, own tokens) of those of these claims that pass the filters."""
+    """Return (claim id, own tokens) of those of these claims that pass the filters and whose
+    own words hold every token of `holding` (a word no cited paper holds: "贫血" of
+    "贫血 anemia"), so the database, not Python, drops the claims that cannot match."""
     claim_id = col(ClaimSearch.claim_id)
     conditions = filters.conditions()
+    padded = literal(" ") + col(ClaimSearch.own) + literal(" ")  # tokens are space-separated
+    holds = [padded.contains(f" {token} ", autoescape=True) for token in holding]
     rows: list[tuple[int, str]] = []
     for chunk in _chunks(claim_ids):
-        query: Any = select(claim_id, ClaimSearch.own).where(claim_id.in_(chunk))
+        query: Any = select(claim_id, ClaimSearch.own).where(claim_id.in_(chunk), *holds)
         if conditions:
             query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
         rows += [(row[0], row[1]) for row in session.execute(query)]

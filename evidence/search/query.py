@@ -151,7 +151,9 @@ def _through_evidence(
         cited[claim_id].append(paper_id)
     frequencies: dict[int, list[int]] = {}
     lengths: dict[int, int] = {}
-    for claim_id, own in own_words_of(session, list(cited), filters):
+    in_a_paper = set().union(*holders.values())
+    only_own = [token for token in tokens if token not in in_a_paper]
+    for claim_id, own in own_words_of(session, list(cited), filters, holding=only_own):
         in_own, length = token_counts(own, tokens)
         papers = [sum(token in holders[p] for p in cited[claim_id]) for token in tokens]
         if not all(in_own) and all(o or n for o, n in zip(in_own, papers, strict=True)):
