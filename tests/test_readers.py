@@ -14,6 +14,8 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
 from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -225,6 +227,28 @@ def test_read_pptx_orders_slide_text(tmp_path: Path) -> None:
         "left box\n\nright box\n\nCompany confidential\n\nSay: this is the key slide.",
         "group left\n\ngroup right\n\nDrug | Target\nTCZ",
         "Summary",
+    ]
+
+
+def test_read_pptx_charts_as_title_and_one_line_per_series(tmp_path: Path) -> None:
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "疗效"
+    data = CategoryChartData()
+    data.categories = ["托珠单抗", "安慰剂"]
+    data.add_series("ACR20 (%)", (59.0, 26.5))
+    data.add_series("ACR50 (%)", (44.0, None))
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(2), Inches(6), Inches(4), data
+    )
+    frame.chart.has_title = True
+    frame.chart.chart_title.text_frame.text = "托珠单抗组ACR20应答率显著高于安慰剂组"
+    path = tmp_path / "chart.pptx"
+    deck.save(str(path))
+    assert texts(read_document(path)) == [
+        "疗效\n\n托珠单抗组ACR20应答率显著高于安慰剂组\n"
+        "ACR20 (%) | 托珠单抗: 59 | 安慰剂: 26.5\n"
+        "ACR50 (%) | 托珠单抗: 44"
     ]
 
 

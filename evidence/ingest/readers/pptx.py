@@ -1,8 +1,8 @@
 """Read PowerPoint (.pptx): one page per slide, with python-pptx.
 
-A slide's page is the title, then every other shape top-to-bottom and left-to-right (groups
-and tables included), then the footer, then the speaker notes; blocks are separated by a blank
-line. Date and slide-number placeholders are left out: they carry no claims.
+A slide's page is the title, then every other shape top-to-bottom and left-to-right (groups,
+tables and charts included), then the footer, then the speaker notes; blocks are separated by a
+blank line. Date and slide-number placeholders are left out: they carry no claims.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from io import BytesIO
 from typing import Any
 
 from pptx import Presentation
+from pptx.chart.chart import Chart
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.shapes.base import BaseShape
 from pptx.shapes.graphfrm import GraphicFrame
@@ -80,6 +81,8 @@ def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
         return [block for member in members for block in _shape_blocks(member, slide)]
     if isinstance(shape, GraphicFrame) and shape.has_table:
         return [_table_text(shape.table)]
+    if isinstance(shape, GraphicFrame) and shape.has_chart:
+        return [_chart_text(shape.chart)]
     if not shape.has_text_frame:
         return []
     lines = []
@@ -110,6 +113,34 @@ def _table_text(table: Table) -> str:
         if line:
             rows.append(line)
     return "\n".join(rows)
+
+
+def _chart_text(chart: Chart) -> str:
+    """Return a chart's title, then one line per series: its name and each category's value
+    (`ACR20 (%) | 托珠单抗: 59 | 安慰剂: 26`), as a table row would read."""
+    lines = []
+    if chart.has_title and chart.chart_title.has_text_frame:
+        title = " ".join(chart.chart_title.text_frame.text.split())
+        if title:
+            lines.append(title)
+    for plot in chart.plots:
+        categories = [str(label) for label in plot.categories]
+        for series in plot.series:
+            values = [_number(v) for v in series.values]
+            cells = [
+                f"{c}: {v}" if c else v
+                for c, v in zip(categories, values, strict=False)
+                if v  # a missing point says nothing
+            ]
+            lines.append(" | ".join([series.name or "", *cells]).strip(" |"))
+    return "\n".join(line for line in lines if line)
+
+
+def _number(value: float | None) -> str:
+    """Write a chart value as people do: 59, not 59.0; nothing for a missing point."""
+    if value is None:
+        return ""
+    return f"{value:g}"
 
 
 def _notes_text(slide: Slide) -> str:
