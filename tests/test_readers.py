@@ -13,6 +13,8 @@ import pptx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
@@ -297,6 +299,36 @@ def test_read_docx_splits_on_explicit_page_breaks(tmp_path: Path) -> None:
         "Page three.\n\nend of three",
         "start of four",
         "Page five.",
+    ]
+
+
+TEXT_BOX_RUN = """<w:r %s
+  xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+  xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+  xmlns:v="urn:schemas-microsoft-com:vml">
+ <mc:AlternateContent>
+  <mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData
+   uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx>
+   <w:txbxContent><w:p><w:r><w:t>IL-6 drives hepcidin</w:t></w:r></w:p>
+   <w:p><w:r><w:t>and so anaemia</w:t></w:r></w:p></w:txbxContent>
+  </wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>
+  <mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+   <w:p><w:r><w:t>IL-6 drives hepcidin</w:t></w:r></w:p>
+   <w:p><w:r><w:t>and so anaemia</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>
+  </mc:Fallback>
+ </mc:AlternateContent>
+</w:r>"""
+
+
+def test_read_docx_text_boxes_once_after_their_paragraph() -> None:
+    document = docx.Document()
+    anchor = document.add_paragraph("Figure 2 shows the pathway.")
+    anchor._p.append(parse_xml(TEXT_BOX_RUN % nsdecls("w", "wp", "a")))
+    document.add_paragraph("Next paragraph.")
+    buffer = BytesIO()
+    document.save(buffer)
+    assert texts(read_document_bytes(buffer.getvalue(), filename="box.docx")) == [
+        "Figure 2 shows the pathway.\n\nIL-6 drives hepcidin\n\nand so anaemia\n\nNext paragraph."
     ]
 
 

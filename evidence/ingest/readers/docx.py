@@ -3,8 +3,8 @@
 Explicit page breaks (`<w:br w:type="page"/>` and paragraphs with "page break before") split
 pages; Word's own layout is not known, so a document without them is one page. Paragraphs are
 separated by blank lines so that the claim extractor sees them; list paragraphs get "• ".
-Footnotes and endnotes are read (`docx_notes`); headers, footers, comments and text boxes are
-not.
+Footnotes and endnotes are read (`docx_notes`), and text boxes after the paragraph they are
+anchored in; headers, footers and comments are not.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _RUNS = (
     "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
     " | ./w:sdt/w:sdtContent/w:r"
 )
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _LIST_STYLE_MARK = "List"  # Word's "List Paragraph", "List Bullet 2", "List Number", ...
@@ -76,6 +77,7 @@ def _document_pages(document: WordDocument) -> list[str]:
                 pages.append([])
             if piece.strip():
                 pages[-1].append(bullet + piece if index == 0 else piece)
+        pages[-1] += [text for text in _text_box_paragraphs(block, notes) if text.strip()]
         page_started = True
     closing = notes.closing_text()
     if closing:
@@ -97,6 +99,17 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
             else:
                 parts.append(_RUN_TEXT.get(child.tag, ""))
     return "".join(parts)
+
+
+def _text_box_paragraphs(p: Any, notes: DocumentNotes) -> list[str]:
+    """Return the paragraphs of the text boxes anchored in a paragraph (callouts), once: Word
+    writes each box twice, as DrawingML and as a VML fallback for old readers."""
+    return [
+        _paragraph_text(inner, notes).replace(_PAGE_BREAK, " ")
+        for box in p.iter(qn("w:txbxContent"))
+        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors())
+        for inner in box.iter(qn("w:p"))
+    ]
 
 
 def _table_text(tbl: Any, notes: DocumentNotes) -> str:
