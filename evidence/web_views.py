@@ -26,6 +26,7 @@ from evidence.documents import (
 )
 from evidence.export import VERDICT_ORDER
 from evidence.models import Citation, Claim, ClaimCitation, Page, Paper
+from evidence.verify import NumberCheck, number_checks
 from evidence.views import CitationPublic, ClaimPublic, citation_public, get_document
 
 # The verdicts a reviewer must act on: the citation is wrong, withdrawn, or not pinned down.
@@ -68,6 +69,7 @@ class ClaimReview(BaseModel):
     document_kind: str  # "slides", "manuscript", ...
     page: PagePublic | None
     citations: list[CitationPublic]
+    numbers: list[NumberCheck]  # the numbers it states, looked up in the cited abstracts
 
 
 def worst_verdict(verdicts: Iterable[str | None]) -> str | None:
@@ -137,6 +139,7 @@ def review_claim(session: Session, *, claim_id: int) -> ClaimReview:
         if page
         else None,
         citations=[cited[c.id] for c in claim.citations if c.id in cited],
+        numbers=number_checks(session, claim_id=claim_id),
     )
 
 

@@ -20,6 +20,7 @@ from evidence.config import Settings
 from evidence.documents import summarize_verdicts
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import read_document_bytes
+from evidence.verify import number_checks
 from evidence.verify.verdicts import VERDICTS
 from tests.conftest import seed_deck
 
@@ -222,3 +223,23 @@ def test_a_claim_found_through_its_evidence_says_which_paper(web: TestClient) ->
     assert through and all(f"PMID {pmid}" in page for pmid in through)
     assert all(hit["found_through"] for hit in hits if hit["score"] < 1)  # evidence-only hits
     assert not any(hit["found_through"] for hit in hits if hit["score"] > 1)  # own words
+
+
+def test_a_claim_page_checks_the_numbers_it_states(web: TestClient, engine: Engine) -> None:
+    robak = "一项研究纳入66例RA患者以及24例健康人群作对照"  # both counts are in Robak's abstract
+    claim_id = next(
+        c["id"]
+        for c in web.get("/claims", params={"limit": 100}).json()["items"]
+        if c["text"].startswith(robak)
+    )
+    page = assert_html(web.get(f"/web/claims/{claim_id}"))
+    with Session(engine) as session:
+        checks = number_checks(session, claim_id=claim_id)
+    assert [(n.as_written, n.status) for n in checks] == [("66例", "found"), ("24例", "found")]
+    assert page.count('data-status="found"') == 2 and "Numbers it states" in page
+    assert all(f"PMID {pmid}" in page for n in checks for pmid in n.pmids)
+    unreferenced = web.get("/claims", params={"limit": 100}).json()["items"]
+    plain = next(
+        c for c in unreferenced if not c["citations"] and not any(ch.isdigit() for ch in c["text"])
+    )
+    assert "Numbers it states" not in assert_html(web.get(f"/web/claims/{plain['id']}"))

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from evidence.errors import NotFoundError
 from evidence.models import Citation, Claim, ClaimCitation, Marker, Page
 from evidence.pubmed.records import PubMedRecord
 from evidence.verify.judge import judge_citations, papers_of
@@ -30,7 +31,7 @@ from evidence.verify.report import (
     VerificationReport,
 )
 
-__all__ = ["VerificationReport", "verify"]
+__all__ = ["NumberCheck", "VerificationReport", "number_checks", "verify"]
 
 
 def verify(
@@ -75,6 +76,23 @@ def verify(
             if c.id not in citing
         ],
     )
+
+
+def number_checks(session: Session, *, claim_id: int) -> list[NumberCheck]:
+    """Look the numbers one claim states up in the abstracts of the papers it cites, as
+    `verify` does, reading only (NotFoundError for an unknown claim)."""
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    cited = session.exec(
+        select(Citation)
+        .join(ClaimCitation, col(ClaimCitation.citation_id) == col(Citation.id))
+        .where(ClaimCitation.claim_id == claim_id)
+        .order_by(col(Citation.position))
+    ).all()
+    papers = papers_of(session, cited)
+    records = [papers[c.paper_id] for c in cited if c.paper_id in papers]
+    return _check_numbers(claim.text, list(cited), records)
 
 
 def _pages(session: Session, document_id: int | None) -> dict[int, int]:
