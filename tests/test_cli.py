@@ -34,6 +34,19 @@ def test_ingest_prints_summary_then_says_nothing_changed(database_url: str) -> N
     assert code == 0 and "already ingested" in out and "nothing changed" in out
 
 
+def test_documents_lists_each_document_with_counts_and_verdicts(database_url: str) -> None:
+    code, out, _ = run(database_url, "documents", "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    run(database_url, "ingest", str(SEED_DECK))
+    code, out, _ = run(database_url, "documents", "--format", "json")
+    (deck,) = json.loads(out)
+    assert deck["source_name"] == SEED_DECK.name and deck["kind"] == "slides"
+    assert deck["counts"]["works"] == 30 and deck["counts"]["dangling_markers"] == 3
+    assert deck["summary"]["verdicts"] == {"unchecked": 37}  # ingested, never verified
+    code, out, _ = run(database_url, "documents")
+    assert code == 0 and SEED_DECK.name[:8] in out
+
+
 def test_claims_json_is_an_array_with_the_contract_fields(database_url: str) -> None:
     run(database_url, "ingest", str(SEED_DECK))
     code, out, _ = run(database_url, "claims", "--format", "json")

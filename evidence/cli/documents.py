@@ -1,4 +1,4 @@
-"""Commands on documents: ingest them, list their claims and citations."""
+"""Commands on documents: ingest them, list them, their claims and their citations."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
@@ -19,6 +20,7 @@ from evidence.cli.app import (
     print_error,
     print_json,
 )
+from evidence.documents import list_documents, summarize_verdicts
 from evidence.errors import EvidenceError
 from evidence.ingest.pipeline import IngestReport, ingest_file
 from evidence.views import list_citations, list_claims
@@ -58,6 +60,30 @@ def describe_report(report: IngestReport) -> str:
 
 
 @app.command()
+def documents(format: FormatOption = OutputFormat.table) -> None:
+    """List the documents stored, with their counts and where their citations stand."""
+    with Session(open_engine()) as session:
+        rows = [
+            (document, summarize_verdicts(session, document_id=document.id))
+            for document in list_documents(session)
+        ]
+    if format is OutputFormat.json:
+        print_json(
+            [{**d.model_dump(mode="json"), "summary": s.model_dump(mode="json")} for d, s in rows]
+        )
+        return
+    table = Table("id", "title", "file", "kind", "claims", "works", "verdicts", "dangling")
+    for document, summary in rows:
+        verdicts = ", ".join(f"{n} {v}" for v, n in summary.verdicts.items())
+        table.add_row(
+            str(document.id), escape(document.title or ""), escape(document.source_name),
+            document.kind, str(document.counts.claims), str(document.counts.works),
+            verdicts, str(summary.dangling_markers),
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command()
 def claims(document: DocumentOption = None, format: FormatOption = OutputFormat.table) -> None:
     """List claims with the citations they make."""
     with Session(open_engine()) as session:
@@ -67,13 +93,14 @@ def claims(document: DocumentOption = None, format: FormatOption = OutputFormat.
         return
     table = Table("id", "doc", "page", "topic", "claim", "cites", show_lines=False)
     for row in rows:
-        cites = ", ".join(c.label or "·" for c in row.citations)
+        cites = escape(", ".join(c.label or "·" for c in row.citations))
         dangling = [m.label for m in row.markers if m.citation_id is None]
         if dangling:
             cites += f" [red](dangling {', '.join(dangling)})[/red]"
         table.add_row(
-            str(row.id), str(row.document), str(row.page), row.topic or "", row.text, cites
-        )
+            str(row.id), str(row.document), str(row.page), escape(row.topic or ""),
+            escape(row.text), cites,
+        )  # fmt: skip
     console.print(table)
 
 
@@ -91,8 +118,8 @@ def citations(document: DocumentOption = None, format: FormatOption = OutputForm
             str(row.id),
             str(row.document),
             str(row.page),
-            row.label or "",
-            row.as_written,
+            escape(row.label or ""),
+            escape(row.as_written),
             row.first_author or "",
             str(row.year or ""),
             row.volume or "",
