@@ -3,6 +3,7 @@ typed parameters several routes share (so every route validates them the same wa
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
@@ -14,7 +15,7 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.errors import MissingApiKeyError, WritesDisabledError
+from api.errors import MissingApiKeyError, ReadKeyRequiredError, WritesDisabledError
 from evidence.config import Settings
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
@@ -63,9 +64,42 @@ def require_api_key(
         raise WritesDisabledError("writes are disabled on this server: no EVIDENCE_API_KEYS set")
     if not key:
         raise MissingApiKeyError("this endpoint needs an API key in the X-API-Key header")
-    # Compare every key in constant time, so timing does not tell how much of a key was right.
-    if not any(secrets.compare_digest(key.encode(), k.encode()) for k in settings.api_keys):
+    if not is_valid_key(settings, key):
         raise MissingApiKeyError("the X-API-Key header does not hold a valid API key")
+
+
+def is_valid_key(settings: Settings, key: str) -> bool:
+    """Tell whether a key is one of the configured ones, comparing each in constant time (so
+    timing does not tell how much of a key was right)."""
+    return any(secrets.compare_digest(key.encode(), k.encode()) for k in settings.api_keys)
+
+
+OPEN_PATHS = frozenset({"/health"})  # a load balancer's probe needs no key
+
+
+async def require_read_access(request: Request) -> None:
+    """With EVIDENCE_READ_ACCESS=key, let a request through only with one of the API keys: in
+    the X-API-Key header, or as the password of HTTP Basic authentication (a browser's login
+    prompt, for the web pages)."""
+    settings: Settings = request.app.state.settings
+    if settings.read_access == "open" or request.url.path in OPEN_PATHS:
+        return
+    key = request.headers.get("X-API-Key") or _basic_password(request)
+    if not key:
+        raise ReadKeyRequiredError("this server lets only key holders read: send X-API-Key")
+    if not is_valid_key(settings, key):
+        raise ReadKeyRequiredError("the key sent is not one of this server's API keys")
+
+
+def _basic_password(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2] or None
 
 
 WriteAccess = Depends(require_api_key)

@@ -29,6 +29,13 @@ class MissingApiKeyError(EvidenceError):
     http_status = 401
 
 
+class ReadKeyRequiredError(MissingApiKeyError):
+    """A read from a server that lets only key holders read (EVIDENCE_READ_ACCESS=key)."""
+
+    # A browser answers this with a login prompt: any user name, the key as password.
+    headers = {"WWW-Authenticate": 'Basic realm="evidence", charset="UTF-8"'}
+
+
 class WritesDisabledError(EvidenceError):
     """A write request to a server configured with no API keys: writes are refused, not open."""
 

@@ -7,22 +7,28 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api.deps import reject_unknown_query_parameters
+from api.deps import reject_unknown_query_parameters, require_read_access
 from api.errors import install_error_handlers
 from api.routes import citations, claims, documents, export, health, papers
 from api.web import pages
 from evidence.config import Settings
 from evidence.db import make_engine, prepare_database
+from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
 
 DESCRIPTION = """Claims of documents, the references they cite, the PubMed papers behind them
-and whether each citation holds up. Reads are open; uploading and enriching need an `X-API-Key`
-(one of `EVIDENCE_API_KEYS`). Every error is `{"error": {"type", "message", "status"}}`."""
+and whether each citation holds up. Reads are open unless the server sets
+`EVIDENCE_READ_ACCESS=key` (then every request but `/health` needs a key: an `X-API-Key` header,
+or HTTP Basic authentication with the key as password); uploading and enriching always need an
+`X-API-Key` (one of `EVIDENCE_API_KEYS`). Every error is
+`{"error": {"type", "message", "status"}}`."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: one engine for its lifetime, the database prepared once, every router."""
     settings = settings or Settings()
+    if settings.read_access == "key" and not settings.api_keys:
+        raise InputError("EVIDENCE_READ_ACCESS=key needs EVIDENCE_API_KEYS: no one could read")
     engine = make_engine(settings.database_url)
     prepare_database(engine)  # refuses (SchemaOutOfDateError) a database needing an upgrade
 
@@ -37,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+        dependencies=[Depends(require_read_access), Depends(reject_unknown_query_parameters)],
     )
     app.state.settings = settings
     app.state.engine = engine

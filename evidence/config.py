@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # Keys that may call the API's write endpoints (header X-API-Key); none: writes are refused.
     # EVIDENCE_API_KEYS is comma-separated, not JSON, so a key is easy to add in a shell.
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, repr=False)
+    # Who may read through the API and the web pages: anyone ("open"), or only with one of the
+    # API keys ("key": the X-API-Key header, or a browser's login prompt with the key as password).
+    read_access: Literal["open", "key"] = "open"
 
     @field_validator("api_keys", mode="before")
     @classmethod

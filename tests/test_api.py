@@ -16,6 +16,7 @@ from api.main import create_app
 from api.routes import documents
 from evidence.config import Settings
 from evidence.db import head_revision
+from evidence.errors import InputError
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
@@ -382,3 +383,28 @@ def test_api_refuses_query_parameters_it_does_not_take(
     response = client.get(path)
     assert response.status_code == 422
     assert f"unknown query parameter '{unknown}'" in response.json()["error"]["message"]
+
+
+def test_reads_can_be_kept_for_key_holders(database_url: str, engine: Engine) -> None:
+    seed(engine)
+    settings = Settings(database_url=database_url, api_keys=[KEY], read_access="key")
+    with open_client(create_app(settings)) as client:
+        for path in ("/claims", "/documents/1", "/export/bibtex", "/papers?q=IL-6"):
+            refused = client.get(path)
+            assert_error(refused, 401, "ReadKeyRequiredError")
+            assert refused.headers["www-authenticate"].startswith("Basic")
+            assert client.get(path, headers={"X-API-Key": "wrong"}).status_code == 401
+            assert client.get(path, headers={"X-API-Key": KEY}).status_code == 200
+        page = client.get("/?q=贫血")  # a browser: a login prompt, then the key as password
+        assert page.status_code == 401 and page.headers["www-authenticate"].startswith("Basic")
+        assert page.headers["content-type"].startswith("text/html")
+        assert client.get("/?q=贫血", auth=("reviewer", KEY)).status_code == 200
+        assert client.get("/?q=贫血", auth=("reviewer", "wrong")).status_code == 401
+        assert client.get("/health").status_code == 200  # a load balancer's probe
+        upload = client.post("/documents", files={"file": ("a.txt", b"x")})
+        assert upload.status_code == 401  # writes still need the key, as ever
+
+
+def test_reads_for_key_holders_need_keys(database_url: str) -> None:
+    with pytest.raises(InputError, match="EVIDENCE_READ_ACCESS=key needs EVIDENCE_API_KEYS"):
+        create_app(Settings(database_url=database_url, read_access="key"))

@@ -73,7 +73,7 @@ def render_page(request: Request, name: str, *, status_code: int = 200, **contex
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-ERROR_TITLES = {404: "Not found", 422: "Bad request"}
+ERROR_TITLES = {401: "A key is needed", 404: "Not found", 422: "Bad request"}
 
 
 def error_page(request: Request, error: EvidenceError | RequestValidationError) -> Response:
@@ -83,7 +83,9 @@ def error_page(request: Request, error: EvidenceError | RequestValidationError) 
     else:
         status, message = error.http_status, error.message
     title = ERROR_TITLES.get(status, "Something went wrong")
-    return render_page(request, "error.html.j2", status_code=status, title=title, message=message)
+    page = render_page(request, "error.html.j2", status_code=status, title=title, message=message)
+    page.headers.update(getattr(error, "headers", None) or {})  # a login prompt's challenge
+    return page
 
 
 class HtmlRoute(APIRoute):
