@@ -188,3 +188,14 @@ def test_export_is_documented_in_openapi(client: TestClient) -> None:
         "application/vnd.citationstyles.csl+json",
     }  # fmt: skip
     assert {"404", "422"} <= set(operation["responses"])
+
+
+def test_an_export_chosen_by_a_capped_search_says_so(
+    seeded: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (
+        "x-evidence-capped" not in seeded.get("/export/bibtex", params={"q": "osteoclast"}).headers
+    )
+    monkeypatch.setattr("evidence.search.query.PAPER_CAP", 1)
+    capped = seeded.get("/export/bibtex", params={"q": "osteoclast"})
+    assert capped.status_code == 200 and capped.headers["x-evidence-capped"] == "true"

@@ -11,7 +11,7 @@ from api.deps import DocumentFilter, SearchText, SessionDep, VerdictFilter
 from api.errors import error_responses
 from evidence.browse import get_claim
 from evidence.documents import MAX_ID
-from evidence.export import ExportOptions, Policy, works_for_export
+from evidence.export import ExportOptions, Policy, select_works
 from evidence.export.formats import MEDIA_TYPES, ExportFormat, render
 
 router = APIRouter(prefix="/export", tags=["export"], responses=error_responses(404, 422))
@@ -32,6 +32,13 @@ SearchFilter = Annotated[
 DOWNLOADS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The works as a file to download (`Content-Disposition: attachment`).",
+        "headers": {
+            "X-Evidence-Capped": {
+                "description": "`true` when the search that chose the works was cut short "
+                "(a word held by more papers than search looks in; see `GET /claims`).",
+                "schema": {"type": "string"},
+            }
+        },
         "content": {
             MEDIA_TYPES[ExportFormat.bibtex]: {"schema": {"type": "string"}},
             MEDIA_TYPES[ExportFormat.ris]: {"schema": {"type": "string"}},
@@ -80,7 +87,7 @@ def export_works(
         get_claim(session, claim_id=claim)  # an unknown claim is a 404, not an empty file
     query = q if q and q.strip() else None
     topic = topic if topic and topic.strip() else None
-    works = works_for_export(
+    selection = select_works(
         session, document_id=document, query=query, claim_id=claim, topic=topic, verdict=verdict
     )
     options = ExportOptions(
@@ -92,10 +99,13 @@ def export_works(
     )
     searched = query is not None or topic is not None or verdict is not None
     filename = export_filename(format, document=document, claim=claim, searched=searched)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if selection.evidence_capped:  # see GET /claims' evidence_capped
+        headers["X-Evidence-Capped"] = "true"
     return Response(
-        render(works, format, options, latex=latex),
+        render(selection.works, format, options, latex=latex),
         media_type=format.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=headers,
     )
 
 

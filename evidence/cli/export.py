@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 from sqlmodel import Session
 
-from evidence.cli.app import DocumentOption, app, console, open_engine
+from evidence.cli.app import DocumentOption, app, console, err_console, open_engine
 from evidence.errors import InputError
-from evidence.export import ExportOptions, Policy, works_for_export
+from evidence.export import ExportOptions, Policy, select_works
 from evidence.export.formats import ExportFormat, render
+from evidence.search import PAPER_CAP
 
 
 @app.command("export")
@@ -55,7 +56,7 @@ def export_command(
         unverified=_policy("unverified", exclude_unverified, mark_unverified),
     )
     with Session(open_engine()) as session:
-        works = works_for_export(
+        selection = select_works(
             session,
             document_id=document,
             query=query,
@@ -63,12 +64,18 @@ def export_command(
             topic=topic,
             verdict=verdict,
         )
-    text = render(works, format, options, latex=latex)
+    if selection.evidence_capped:
+        err_console.print(
+            f"note: a word of the query is in more than {PAPER_CAP} papers; works cited only by"
+            " claims found through older ones may be missing (--document makes it exact)",
+            highlight=False,
+        )
+    text = render(selection.works, format, options, latex=latex)
     if output is None:
         typer.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    console.print(f"wrote {len(works)} works to {output}", highlight=False)
+    console.print(f"wrote {len(selection.works)} works to {output}", highlight=False)
 
 
 def _policy(what: str, exclude: bool, mark: bool) -> Policy:

@@ -122,6 +122,15 @@ def work_notes(work: ExportWork, options: ExportOptions) -> list[str]:
     return notes
 
 
+@dataclass(frozen=True)
+class WorkSelection:
+    """The works an export holds, and whether the search that chose them was cut short (see
+    evidence.search: a word held by more papers than it looks in)."""
+
+    works: list[ExportWork]
+    evidence_capped: bool = False
+
+
 def works_for_export(
     session: Session,
     *,
@@ -134,6 +143,22 @@ def works_for_export(
     """Return the distinct works cited — by a document, the claims a search finds (its words
     and topic), one claim, with a verdict; given together, every condition holds — in order of
     first citation, each with its citekey."""
+    return select_works(
+        session, document_id=document_id, query=query, claim_id=claim_id, topic=topic,
+        verdict=verdict,
+    ).works  # fmt: skip
+
+
+def select_works(
+    session: Session,
+    *,
+    document_id: int | None = None,
+    query: str | None = None,
+    claim_id: int | None = None,
+    topic: str | None = None,
+    verdict: str | None = None,
+) -> WorkSelection:
+    """Select works as `works_for_export` does, saying whether the search was cut short."""
     statement = select(Citation)
     if document_id is not None:
         get_document(session, document_id)
@@ -141,8 +166,11 @@ def works_for_export(
     if claim_id is not None and session.get(Claim, claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     claim_ids = None
+    capped = False
     if query is not None or topic is not None:
-        claim_ids = _claims_found(session, query=query, topic=topic, document_id=document_id)
+        claim_ids, capped = _claims_found(
+            session, query=query, topic=topic, document_id=document_id
+        )
     if claim_id is not None:  # and the search, when both are given, finds it
         claim_ids = [claim_id] if claim_ids is None or claim_id in claim_ids else []
     if claim_ids is not None:
@@ -155,22 +183,24 @@ def works_for_export(
     ).all()
     paper_ids = {c.paper_id for c in citations if c.paper_id is not None}
     papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
-    return assign_citekeys(group_works(citations, papers))
+    return WorkSelection(assign_citekeys(group_works(citations, papers)), capped)
 
 
 def _claims_found(
     session: Session, *, query: str | None, topic: str | None, document_id: int | None
-) -> list[int]:
+) -> tuple[list[int], bool]:
     found: list[int] = []
+    capped = False
     cursor: str | None = None
     while True:
         page = search_claims(
             session, q=query, topic=topic, document_id=document_id, limit=100, cursor=cursor
         )
         found += [hit.id for hit in page.items]
+        capped = capped or page.evidence_capped
         cursor = page.next_cursor
         if cursor is None:
-            return found
+            return found, capped
 
 
 def group_works(citations: Sequence[Citation], papers: dict[int | None, Paper]) -> list[ExportWork]:
