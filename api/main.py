@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from api.deps import reject_unknown_query_parameters, require_read_access
 from api.errors import install_error_handlers
 from api.routes import citations, claims, documents, export, health, papers
-from api.web import pages
+from api.web import pages, upload
 from evidence.config import Settings
 from evidence.db import make_engine, prepare_database
 from evidence.errors import InputError
@@ -48,6 +48,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     install_error_handlers(app)
-    for module in (claims, citations, papers, documents, export, health, pages):
+    for module in (claims, citations, papers, documents, export, health, pages, upload):
         app.include_router(module.router)
     return app

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
 
 from api.deps import EngineDep, EUtilsDep, Id, SessionDep, WriteAccess
 from api.errors import UploadTooLargeError, error_responses
@@ -19,7 +20,8 @@ from evidence.documents import (
     summarize_verdicts,
 )
 from evidence.ingest.pipeline import IngestReport, ingest_source
-from evidence.ingest.readers import SUPPORTED_EXTENSIONS, read_document_bytes
+from evidence.ingest.readers import SUPPORTED_EXTENSIONS, SourceDocument, read_document_bytes
+from evidence.pubmed.client import EUtilsClient
 from evidence.pubmed.enrich import EnrichReport, enrich_citations
 from evidence.verify import verify
 from evidence.views import get_document
@@ -71,10 +73,7 @@ def upload_document(
     file: Annotated[UploadFile, File(description=f"One of {', '.join(SUPPORTED_EXTENSIONS)}.")],
 ) -> IngestResult:
     """Store an uploaded document's claims and citations; the same content again is a no-op."""
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadTooLargeError(f"{file.filename}: larger than {MAX_UPLOAD_BYTES} bytes")
-    source = read_document_bytes(data, filename=file.filename or "upload")
+    source = read_upload(file)
     report = ingest_source(engine, source)
     if report.created:
         response.headers["Location"] = f"/documents/{report.document_id}"
@@ -91,6 +90,21 @@ def upload_document(
 async def enrich_document(engine: EngineDep, client: EUtilsDep, document_id: Id) -> EnrichResult:
     """Resolve the document's citations to PubMed (`offline`: from the local store only), then
     verify them; PubMed's failures answer 502."""
+    return await enrich_and_verify(engine, client, document_id)
+
+
+def read_upload(file: UploadFile) -> SourceDocument:
+    """Read an uploaded file as a document (UploadTooLargeError past MAX_UPLOAD_BYTES)."""
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadTooLargeError(f"{file.filename}: larger than {MAX_UPLOAD_BYTES} bytes")
+    return read_document_bytes(data, filename=file.filename or "upload")
+
+
+async def enrich_and_verify(
+    engine: Engine, client: EUtilsClient | None, document_id: int
+) -> EnrichResult:
+    """Resolve a document's citations (None: from the local store only), then verify them."""
     with session_scope(engine) as session:
         get_document(session, document_id)
         report = await enrich_citations(session, client=client, document_id=document_id)

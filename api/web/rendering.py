@@ -73,7 +73,10 @@ def render_page(request: Request, name: str, *, status_code: int = 200, **contex
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-ERROR_TITLES = {401: "A key is needed", 404: "Not found", 422: "Bad request"}
+ERROR_TITLES = {
+    401: "A key is needed", 403: "Not allowed here", 404: "Not found", 413: "Too large",
+    415: "Not a format evidence reads", 422: "Bad request",
+}  # fmt: skip
 
 
 def error_page(request: Request, error: EvidenceError | RequestValidationError) -> Response:
