@@ -15,19 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from evidence.claim_views import ClaimPublic, claims_by_ids
 from evidence.documents import MAX_ID
 from evidence.errors import InputError, NotFoundError
 from evidence.models import Citation, ClaimCitation, Page, Paper
 from evidence.search import MAX_LIMIT
 from evidence.search.match import citation_verdict_is
-from evidence.views import (
-    CitationPublic,
-    ClaimPublic,
-    PaperPublic,
-    citation_public,
-    claims_by_ids,
-    paper_fields,
-)
+from evidence.views import CitationPublic, PaperPublic, citation_public, paper_fields
 
 
 class CitationPage(BaseModel):

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from evidence.claim_views import ClaimPublic, list_claims
 from evidence.errors import NotFoundError
 from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
-from evidence.views import ClaimPublic, get_document, list_claims
+from evidence.views import get_document
 
 MAX_ID = 2_147_483_647  # ids are INTEGER columns: PostgreSQL's int4 ends here
 UNCHECKED = "unchecked"  # the verdict of a citation never verified, too

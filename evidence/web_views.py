@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from evidence.browse import get_claim
+from evidence.claim_views import ClaimPublic
 from evidence.documents import (
     UNCHECKED,
     DocumentDetail,
@@ -27,7 +28,7 @@ from evidence.documents import (
 from evidence.export import VERDICT_ORDER
 from evidence.models import Citation, Claim, ClaimCitation, Page, Paper
 from evidence.verify import NumberCheck, number_checks
-from evidence.views import CitationPublic, ClaimPublic, citation_public, get_document
+from evidence.views import CitationPublic, citation_public, get_document
 
 # The verdicts a reviewer must act on: the citation is wrong, withdrawn, or not pinned down.
 NEEDS_ATTENTION = ("retracted", "mismatch", "ambiguous", "not_found")

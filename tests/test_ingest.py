@@ -12,13 +12,14 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from evidence.claim_views import list_claims
 from evidence.db import make_engine
 from evidence.errors import DocumentReadError, UnsupportedFormatError
 from evidence.ingest.pipeline import ingest_file, ingest_source, store_document
 from evidence.ingest.readers import read_document
 from evidence.ingest.structure import ExtractedClaim, ExtractedDocument, ExtractedPage
 from evidence.models import Citation, Claim, ClaimCitation, Document, Marker, Page
-from evidence.views import list_citations, list_claims
+from evidence.views import list_citations
 from tests.conftest import SEED_DECK
 
 

@@ -23,8 +23,8 @@ from api.deps import (
 from api.deps import VerdictFilter as Verdict
 from api.errors import error_responses
 from evidence.browse import get_claim
+from evidence.claim_views import ClaimPublic
 from evidence.search import ClaimPage, search_claims
-from evidence.views import ClaimPublic
 
 router = APIRouter(prefix="/claims", tags=["claims"], responses=error_responses(404, 422))
 

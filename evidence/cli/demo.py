@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.table import Table
 from sqlmodel import Session
 
+from evidence.claim_views import ClaimCitationPublic, list_claims
 from evidence.cli.app import app, console, open_engine
 from evidence.cli.documents import describe_report
 from evidence.cli.pubmed import describe_enrichment
@@ -18,7 +19,7 @@ from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
 from evidence.search import search_claims
 from evidence.verify import verify
-from evidence.views import CitationPublic, ClaimCitationPublic, list_citations, list_claims
+from evidence.views import CitationPublic, list_citations
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE_DECK = DATA / "il6-tocilizumab-ra-deck.txt"

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
+from evidence.claim_views import list_claims
 from evidence.cli.app import (
     DocumentOption,
     FormatOption,
@@ -23,7 +24,7 @@ from evidence.cli.app import (
 from evidence.documents import list_documents, summarize_verdicts
 from evidence.errors import EvidenceError
 from evidence.ingest.pipeline import IngestReport, ingest_file
-from evidence.views import list_citations, list_claims
+from evidence.views import list_citations
 
 
 @app.command()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from evidence.claim_views import ClaimPublic, claims_by_ids
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
 from evidence.search.highlight import highlight
@@ -26,7 +27,6 @@ from evidence.search.match import (
     papers_holding_any,
 )
 from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores, token_counts
-from evidence.views import ClaimPublic, claims_by_ids
 
 MAX_LIMIT = 100
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
