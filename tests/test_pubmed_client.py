@@ -24,7 +24,8 @@ from evidence.pubmed.client import (
     parse_ecitmatch,
 )
 from evidence.pubmed.records import PubMedRecord
-from tests.eutils_server import RECORDED, Canned, EUtilsServer, load_journals
+from tests.eutils_search import RECORDED, load_journals
+from tests.eutils_server import Canned, EUtilsServer
 
 T = TypeVar("T")
 FAST = RetryPolicy(base_delay=0.01, max_delay=0.05)
