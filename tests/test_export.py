@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from evidence.cli import app
 from evidence.db import make_engine
-from evidence.export import ExportOptions, ExportWork, Policy, works_for_export
+from evidence.export import ExportOptions, ExportWork, Policy, select_works
 from evidence.export.bibtex import export_bibtex, latex_escape, protect_capitals
 from evidence.export.citekeys import assign_citekeys, split_author
 from evidence.export.csljson import export_csljson
@@ -34,7 +34,7 @@ SEED_WORKS = 30
 def seed(engine: Engine) -> list[ExportWork]:
     seed_deck(engine)
     with Session(engine) as session:
-        return works_for_export(session)
+        return select_works(session).works
 
 
 def work(**overrides: object) -> ExportWork:
@@ -331,8 +331,8 @@ def test_seed_csljson_renders_through_citeproc(engine: Engine) -> None:
 def test_query_selects_the_works_its_claims_cite(engine: Engine) -> None:
     seed(engine)
     with Session(engine) as session:
-        anemia = works_for_export(session, query="anemia")
-        nothing = works_for_export(session, query="zzzzqqq")
+        anemia = select_works(session, query="anemia").works
+        nothing = select_works(session, query="zzzzqqq").works
     assert anemia and len(anemia) < SEED_WORKS
     assert "23147894" in {w.pmid for w in anemia}  # Weiss and Schett: anaemia
     assert nothing == []
@@ -365,12 +365,12 @@ def test_claim_selects_the_works_it_cites(engine: Engine) -> None:
         cited = session.exec(
             select(ClaimCitation.citation_id).where(ClaimCitation.claim_id == claim.id)
         ).all()
-        works = works_for_export(session, claim_id=claim.id)
+        works = select_works(session, claim_id=claim.id).works
     assert cited and 1 <= len(works) <= len(cited)
     assert {i for w in works for i in w.citation_ids} == set(cited)
     with Session(engine) as session:
-        assert works_for_export(session, claim_id=claim.id, query="贫血") == works
-        assert works_for_export(session, claim_id=claim.id, query="osteoclast") == []
+        assert select_works(session, claim_id=claim.id, query="贫血").works == works
+        assert select_works(session, claim_id=claim.id, query="osteoclast").works == []
 
 
 def test_export_command_exports_one_claims_works(database_url: str) -> None:

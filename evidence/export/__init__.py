@@ -131,24 +131,6 @@ class WorkSelection:
     evidence_capped: bool = False
 
 
-def works_for_export(
-    session: Session,
-    *,
-    document_id: int | None = None,
-    query: str | None = None,
-    claim_id: int | None = None,
-    topic: str | None = None,
-    verdict: str | None = None,
-) -> list[ExportWork]:
-    """Return the distinct works cited — by a document, the claims a search finds (its words
-    and topic), one claim, with a verdict; given together, every condition holds — in order of
-    first citation, each with its citekey."""
-    return select_works(
-        session, document_id=document_id, query=query, claim_id=claim_id, topic=topic,
-        verdict=verdict,
-    ).works  # fmt: skip
-
-
 def select_works(
     session: Session,
     *,
@@ -158,7 +140,9 @@ def select_works(
     topic: str | None = None,
     verdict: str | None = None,
 ) -> WorkSelection:
-    """Select works as `works_for_export` does, saying whether the search was cut short."""
+    """Select the distinct works cited — by a document, the claims a search finds (its words
+    and topic), one claim, with a verdict; given together, every condition holds — in order of
+    first citation, each with its citekey; and say whether the search was cut short."""
     statement = select(Citation)
     if document_id is not None:
         get_document(session, document_id)
