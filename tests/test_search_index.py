@@ -5,6 +5,8 @@ and `evidence serve --workers`."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, replace
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -26,6 +28,8 @@ from evidence.ingest.pipeline import ingest_file
 from evidence.models import ClaimPaper, PaperSearch
 from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
+from evidence.pubmed.parse import parse_pubmed_xml
+from evidence.pubmed.render import render_pubmed_xml
 from evidence.search import highlight, search_claims
 from tests.conftest import SEED_DECK, SNAPSHOT, seed_deck
 
@@ -107,3 +111,18 @@ def test_serve_takes_a_number_of_workers() -> None:
     assert "--workers" in runner.invoke(app, ["serve", "--help"]).stdout
     refused = runner.invoke(app, ["serve", "--workers", "0"])
     assert refused.exit_code == 2 and "workers" in refused.stderr
+
+
+def test_a_reimport_refreshes_the_words_claims_are_found_by(engine: Engine, tmp_path: Path) -> None:
+    seed_deck(engine)  # Kudo 2003 (osteoclast formation) is cited and indexed
+    (kudo,) = [r for r in parse_pubmed_xml(SNAPSHOT.read_bytes()) if r.pmid == "12584029"]
+    changed = tmp_path / "changed.xml"
+    changed.write_bytes(
+        render_pubmed_xml([asdict(replace(kudo, title=f"{kudo.title} Zebrafishoid model"))])
+    )
+    with Session(engine) as session:
+        assert search_claims(session, q="zebrafishoid").items == []
+    import_files(engine, [changed])  # PubMed's record changed: the claims citing it follow
+    with Session(engine) as session:
+        found = search_claims(session, q="zebrafishoid").items
+    assert found and all("12584029" in hit.found_through for hit in found)

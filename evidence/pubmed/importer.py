@@ -36,6 +36,7 @@ from evidence.errors import DocumentReadError
 from evidence.models import utc_now
 from evidence.pubmed.parse import Reader, iter_pubmed_articles, open_pubmed_file, read_article
 from evidence.pubmed.store import encoded_row, save_rows
+from evidence.search.index import reindex_cited_papers
 
 T = TypeVar("T")
 Article = tuple[int, tuple[bytes, bytes]]  # position in the file, (tag name, bytes)
@@ -92,6 +93,7 @@ def import_files(
                 rows = read_rows(stream, pool=pool if in_parallel else None, reader=reader)
                 for batch in rows:
                     total += save_rows(session, batch)
+                    reindex_cited_papers(session, [row["pmid"] for row in batch])
                     if progress is not None:
                         progress(len(batch))
     return ImportReport(len(paths), total, time.perf_counter() - started)

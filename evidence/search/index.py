@@ -17,8 +17,7 @@ from evidence.models import (
     Paper,
     PaperSearch,
 )
-
-CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
+from evidence.search.match import CHUNK
 
 
 def index_claims(session: Session, claim_ids: Sequence[int] | None = None) -> int:
@@ -66,6 +65,17 @@ def index_papers(session: Session, paper_ids: Sequence[int]) -> int:
             session.execute(insert(PaperSearch), rows)
         count += len(rows)
     return count
+
+
+def reindex_cited_papers(session: Session, pmids: Sequence[str]) -> int:
+    """Rebuild the search rows of those of these papers that are indexed already (claims rest
+    on them), after an import changed what PubMed says; return how many."""
+    indexed = session.exec(
+        select(PaperSearch.paper_id)
+        .join(Paper, col(Paper.id) == col(PaperSearch.paper_id))
+        .where(col(Paper.pmid).in_(list(pmids)))
+    ).all()
+    return index_papers(session, list(indexed)) if indexed else 0
 
 
 def own_words(text: str, topic: str | None) -> str:
