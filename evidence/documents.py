@@ -4,6 +4,7 @@ stands (citations by verdict, unreferenced claims, dangling markers)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -181,3 +182,22 @@ def counts_by_document(
             **{name: values.get(doc, 0) for name, values in columns.items()}
         )
     return counts
+
+
+class DocumentOverview(BaseModel):
+    """A document with where its evidence stands."""
+
+    document: DocumentPublic
+    summary: VerdictSummary
+
+
+def overview_documents(
+    session: Session, documents: Sequence[DocumentPublic] | None = None
+) -> list[DocumentOverview]:
+    """Return these documents (all when None) with the summary of their citations' verdicts."""
+    return [
+        DocumentOverview(
+            document=document, summary=summarize_verdicts(session, document_id=document.id)
+        )
+        for document in (list_documents(session) if documents is None else documents)
+    ]

@@ -18,12 +18,8 @@ from evidence.claim_views import ClaimPublic
 from evidence.documents import (
     UNCHECKED,
     DocumentDetail,
-    DocumentPublic,
     PagePublic,
-    VerdictSummary,
     get_document_detail,
-    list_documents,
-    summarize_verdicts,
 )
 from evidence.export import VERDICT_ORDER
 from evidence.models import Citation, Claim, ClaimCitation, Page, Paper
@@ -32,13 +28,6 @@ from evidence.views import CitationPublic, citation_public, get_document
 
 # The verdicts a reviewer must act on: the citation is wrong, withdrawn, or not pinned down.
 NEEDS_ATTENTION = ("retracted", "mismatch", "ambiguous", "not_found")
-
-
-class DocumentOverview(BaseModel):
-    """A document with where its evidence stands."""
-
-    document: DocumentPublic
-    summary: VerdictSummary
 
 
 class DanglingMarkerView(BaseModel):
@@ -84,16 +73,6 @@ def list_topics(session: Session) -> list[str]:
     """Return the distinct topics of all claims, sorted."""
     topics = session.exec(select(Claim.topic).distinct().where(col(Claim.topic).is_not(None)))
     return sorted(topic for topic in topics.all() if topic)
-
-
-def overview_documents(session: Session) -> list[DocumentOverview]:
-    """Return every document with the summary of its citations' verdicts."""
-    return [
-        DocumentOverview(
-            document=document, summary=summarize_verdicts(session, document_id=document.id)
-        )
-        for document in list_documents(session)
-    ]
 
 
 def citations_by_id(session: Session, citation_ids: Iterable[int]) -> dict[int, CitationPublic]:

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.deps import DocumentFilter, SearchText, SessionDep, VerdictFilter
 from api.errors import error_responses
-from evidence.browse import get_claim
 from evidence.documents import MAX_ID
 from evidence.export import ExportOptions, Policy, select_works
 from evidence.export.formats import MEDIA_TYPES, ExportFormat, render
@@ -83,12 +82,8 @@ def export_works(
     """Write every distinct work cited — by all documents, or only `document`'s, the claims a
     search finds (`q`, `topic`), or one `claim`'s, only with `verdict` if given — once,
     resolved or not, as a file to download."""
-    if claim is not None:
-        get_claim(session, claim_id=claim)  # an unknown claim is a 404, not an empty file
-    query = q if q and q.strip() else None
-    topic = topic if topic and topic.strip() else None
-    selection = select_works(
-        session, document_id=document, query=query, claim_id=claim, topic=topic, verdict=verdict
+    selection = select_works(  # an unknown document or claim is a 404, not an empty file
+        session, document_id=document, query=q, claim_id=claim, topic=topic, verdict=verdict
     )
     options = ExportOptions(
         abstracts=abstracts,
@@ -97,7 +92,7 @@ def export_works(
         retracted=retracted,
         unverified=unverified,
     )
-    searched = query is not None or topic is not None or verdict is not None
+    searched = bool((q or "").strip() or (topic or "").strip() or verdict)
     filename = export_filename(format, document=document, claim=claim, searched=searched)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if selection.evidence_capped:  # see GET /claims' evidence_capped

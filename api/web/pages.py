@@ -11,14 +11,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import Id, SessionDep
 from api.web.rendering import HtmlRoute, render_page
-from evidence.documents import MAX_ID
+from evidence.documents import MAX_ID, list_documents, overview_documents
 from evidence.errors import InputError
 from evidence.search import PAPER_CAP, search_claims
-from evidence.verify.verdicts import VERDICTS
 from evidence.web_views import (
     citations_by_id,
     list_topics,
-    overview_documents,
     review_claim,
     review_document,
 )
@@ -43,9 +41,7 @@ class SearchForm:
         cls, *, q: str | None, topic: str | None, verdict: str | None, document: str | None
     ) -> SearchForm:
         """Read the form's fields; raise InputError for a verdict or document id that is not."""
-        verdict = (verdict or "").strip() or None
-        if verdict is not None and verdict not in VERDICTS:
-            raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        verdict = (verdict or "").strip() or None  # search_claims refuses one that is not
         document = (document or "").strip()
         if document and not (document.isascii() and document.isdigit()):
             raise InputError(f"document must be a document's id, not {document!r}")
@@ -82,12 +78,14 @@ def search_page(
         limit=PAGE_SIZE, cursor=cursor or None,
     )  # fmt: skip
     cited = citations_by_id(session, (c.id for hit in page.items for c in hit.citations))
-    documents = overview_documents(session)
+    documents = list_documents(session)
+    shown = not form.filtered and not cursor  # the documents' panel, above the first page only
     return render_page(
         request, "search.html.j2", form=form, page=page, cited=cited, cursor=cursor,
         topics=list_topics(session), documents=documents,
+        overviews=overview_documents(session, documents) if shown else [],
         page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
-        documents_by_id={d.document.id: d.document for d in documents}, paper_cap=PAPER_CAP,
+        documents_by_id={d.id: d for d in documents}, paper_cap=PAPER_CAP,
     )  # fmt: skip
 
 

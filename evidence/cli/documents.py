@@ -21,7 +21,7 @@ from evidence.cli.app import (
     print_error,
     print_json,
 )
-from evidence.documents import list_documents, summarize_verdicts
+from evidence.documents import overview_documents
 from evidence.errors import EvidenceError
 from evidence.ingest.pipeline import IngestReport, ingest_file
 from evidence.views import list_citations
@@ -64,10 +64,7 @@ def describe_report(report: IngestReport) -> str:
 def documents(format: FormatOption = OutputFormat.table) -> None:
     """List the documents stored, with their counts and where their citations stand."""
     with Session(open_engine()) as session:
-        rows = [
-            (document, summarize_verdicts(session, document_id=document.id))
-            for document in list_documents(session)
-        ]
+        rows = [(o.document, o.summary) for o in overview_documents(session)]
     if format is OutputFormat.json:
         print_json(
             [{**d.model_dump(mode="json"), "summary": s.model_dump(mode="json")} for d, s in rows]
@@ -97,7 +94,7 @@ def claims(document: DocumentOption = None, format: FormatOption = OutputFormat.
         cites = escape(", ".join(c.label or "·" for c in row.citations))
         dangling = [m.label for m in row.markers if m.citation_id is None]
         if dangling:
-            cites += f" [red](dangling {', '.join(dangling)})[/red]"
+            cites += f" [red](dangling {escape(', '.join(dangling))})[/red]"
         table.add_row(
             str(row.id), str(row.document), str(row.page), escape(row.topic or ""),
             escape(row.text), cites,

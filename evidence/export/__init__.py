@@ -143,6 +143,8 @@ def select_works(
     """Select the distinct works cited — by a document, the claims a search finds (its words
     and topic), one claim, with a verdict; given together, every condition holds — in order of
     first citation, each with its citekey; and say whether the search was cut short."""
+    query = query if query and query.strip() else None  # blank: no search
+    topic = topic if topic and topic.strip() else None
     statement = select(Citation)
     if document_id is not None:
         get_document(session, document_id)

@@ -25,7 +25,7 @@ Pages are keyset-paged on (score, id), best score first, newest first among equa
 """
 
 from evidence.search.highlight import highlight
-from evidence.search.index import index_claims, index_papers, paper_words
+from evidence.search.index import index_claims, index_papers
 from evidence.search.query import (
     MAX_LIMIT,
     PAPER_CAP,
@@ -44,6 +44,5 @@ __all__ = [
     "highlight",
     "index_claims",
     "index_papers",
-    "paper_words",
     "search_claims",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, literal, literal_column, or_, table, tex
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
+from evidence.documents import UNCHECKED
 from evidence.errors import InputError
 from evidence.models import (
     Citation,
@@ -28,7 +29,6 @@ from evidence.models import (
 )
 from evidence.verify.verdicts import VERDICTS
 
-UNCHECKED = "unchecked"  # the verdict of a citation never verified, too
 CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
 CLAIM_FTS = table("claim_fts", literal_column("rowid"))
 PAPER_FTS = table("paper_fts", literal_column("rowid"))

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from evidence.claim_views import ClaimPublic, claims_by_ids
+from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
 from evidence.search.highlight import highlight
@@ -29,7 +30,6 @@ from evidence.search.match import (
 from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores, token_counts
 
 MAX_LIMIT = 100
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 RANK_CAP = 1000  # own-word matches ranked per query: the most recent ones
 PAPER_CAP = 200  # papers looked in per query word: the most recent ones holding it
 
