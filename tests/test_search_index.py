@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import func
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -25,12 +26,12 @@ from evidence.db import (
 )
 from evidence.ingest.language import index_tokens, query_tokens
 from evidence.ingest.pipeline import ingest_file
-from evidence.models import ClaimPaper, PaperSearch
+from evidence.models import ClaimPaper, Paper, PaperSearch
 from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.render import render_pubmed_xml
-from evidence.search import highlight, search_claims
+from evidence.search import highlight, index_claims, search_claims
 from tests.conftest import SEED_DECK, SNAPSHOT, seed_deck
 
 
@@ -104,6 +105,47 @@ def test_upgrade_from_0004_rebuilds_the_index(engine: Engine) -> None:
     upgrade_database(engine)
     assert current_revision(engine) == head_revision(engine)
     assert {q: texts(engine, q) for q in expected} == expected
+
+
+SEARCH_ROWS = {
+    "claim_search": "SELECT claim_id, own FROM claim_search",
+    "paper_search": "SELECT paper_id, words FROM paper_search",
+    "claim_paper": "SELECT claim_id, paper_id FROM claim_paper",
+}
+
+
+def search_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as connection:
+        return {
+            table: sorted(tuple(row) for row in connection.execute(text(query)))
+            for table, query in SEARCH_ROWS.items()
+        }
+
+
+def test_upgrade_from_0004_writes_the_rows_index_claims_writes(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_deck(engine)  # 124 claims, some without a topic; citations resolved to 14 papers or not
+    with session_scope(engine) as session:
+        session.add(Paper(pmid="99999999", title="Zebrafishoid"))  # cited by no claim: unindexed
+    with session_scope(engine) as session:
+        index_claims(session)
+    expected = search_rows(engine)
+    command.downgrade(alembic_config(engine), "0004")
+    assert current_revision(engine) == "0004"
+    # Chunks of 7: the claims end in a short chunk, the 14 cited papers in two full ones and an
+    # empty read. Alembic loads each revision afresh, so hand it the script already patched.
+    config = alembic_config(engine)
+    script = ScriptDirectory.from_config(config)
+    revision = script.get_revision("0005")
+    assert revision is not None
+    monkeypatch.setattr(revision.module, "CHUNK", 7)
+    monkeypatch.setattr(ScriptDirectory, "from_config", lambda _config: script)
+    command.upgrade(config, "head")
+    assert current_revision(engine) == head_revision(engine)
+    assert search_rows(engine) == expected
+    assert len(expected["claim_search"]) == 124 and len(expected["paper_search"]) == 14
+    assert len(expected["claim_paper"]) > 7
 
 
 def test_serve_takes_a_number_of_workers() -> None:

@@ -4,10 +4,22 @@
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-28 09:00:00
+
+The rows are cut into tokens by the installed evidence's tokenizer
+(evidence.ingest.language.index_tokens), not by a copy frozen here: deliberately, since the index
+must hold the tokens the running code searches with (query_tokens), and an index is derived data,
+not a record. So a later tokenizer change also changes what this revision writes when it upgrades
+an old database; a database already past it keeps its old tokens until the index is rebuilt with
+evidence.search.index_claims(session) (no ids: every claim, the papers they cite and the links),
+inside evidence.db.session_scope. A tokenizer change should come with that rebuild.
+
+The SQL is written out here (a revision must not change when the models do) and reads the
+claims, then the cited papers, CHUNK rows at a time by id (keyset), so memory stays bounded
+however many rows the database holds.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +31,8 @@ revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+CHUNK = 2000  # rows read, tokenized and written at a time: bounded memory on any database
 
 # External-content FTS5 tables kept by triggers (sqlite-utils' pattern). The tokens are already
 # cut by evidence, so unicode61 only splits on the spaces between them. detail='none': search
@@ -100,25 +114,41 @@ def upgrade() -> None:
 
 def _rebuild(bind: Any) -> None:
     """Index every stored claim, the papers they rest on and the links, as
-    evidence.search.index_claims would (written out here: a revision must not change when the
-    models do)."""
-    claims = bind.execute(sa.text("SELECT id, text, topic FROM claim")).all()
-    rows = [{"i": i, "own": " ".join(index_tokens(f"{t} {topic or ''}"))} for i, t, topic in claims]
-    if rows:
-        bind.execute(sa.text("INSERT INTO claim_search (claim_id, own) VALUES (:i, :own)"), rows)
-    bind.execute(sa.text(
-        "INSERT INTO claim_paper (claim_id, paper_id) SELECT DISTINCT cc.claim_id, c.paper_id"
-        " FROM claim_citation cc JOIN citation c ON c.id = cc.citation_id"
-        " WHERE c.paper_id IS NOT NULL"
-    ))  # fmt: skip
-    papers = bind.execute(sa.text(
-        "SELECT id, title, abstract, mesh, keywords FROM paper"
-        " WHERE id IN (SELECT paper_id FROM claim_paper)"
-    )).all()  # fmt: skip
-    words = [{"i": row[0], "words": _paper_tokens(*row[1:])} for row in papers]
-    if words:
+    evidence.search.index_claims would."""
+    claims = "SELECT id, text, topic FROM claim WHERE id > :after ORDER BY id LIMIT :size"
+    for chunk in _keyset_chunks(bind, "claim", claims):
+        own = [{"i": i, "own": " ".join(index_tokens(f"{t} {c or ''}"))} for i, t, c in chunk]
+        bind.execute(sa.text("INSERT INTO claim_search (claim_id, own) VALUES (:i, :own)"), own)
+        bind.execute(sa.text(
+            "INSERT INTO claim_paper (claim_id, paper_id) SELECT DISTINCT cc.claim_id, c.paper_id"
+            " FROM claim_citation cc JOIN citation c ON c.id = cc.citation_id"
+            " WHERE c.paper_id IS NOT NULL AND cc.claim_id BETWEEN :first AND :last"
+        ), {"first": chunk[0][0], "last": chunk[-1][0]})  # fmt: skip
+    papers = (
+        "SELECT id, title, abstract, mesh, keywords FROM paper WHERE id > :after"
+        " AND EXISTS (SELECT 1 FROM claim_paper cp WHERE cp.paper_id = paper.id)"
+        " ORDER BY id LIMIT :size"
+    )
+    for chunk in _keyset_chunks(bind, "paper", papers):
+        words = [{"i": row[0], "words": _paper_tokens(*row[1:])} for row in chunk]
         bind.execute(sa.text("INSERT INTO paper_search (paper_id, words) VALUES (:i, :words)"),
                      words)  # fmt: skip
+
+
+def _keyset_chunks(bind: Any, table: str, query: str) -> Iterator[list[Any]]:
+    """Yield the rows of `query` (id first, `id > :after`, ordered by id, `LIMIT :size`) CHUNK at
+    a time: each chunk starts after the last id of the one before, so no offset is scanned again
+    and no cursor stays open while the chunk's rows are written."""
+    after = bind.execute(sa.text(f"SELECT min(id) - 1 FROM {table}")).scalar()
+    if after is None:
+        return  # no rows
+    while True:
+        chunk = bind.execute(sa.text(query), {"after": after, "size": CHUNK}).all()
+        if chunk:
+            yield chunk
+        if len(chunk) < CHUNK:
+            return
+        after = chunk[-1][0]
 
 
 def _paper_tokens(title: str | None, abstract: str | None, mesh: Any, keywords: Any) -> str:
