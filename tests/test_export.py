@@ -24,6 +24,7 @@ from evidence.export.citekeys import assign_citekeys, split_author
 from evidence.export.csljson import export_csljson
 from evidence.export.ris import export_ris
 from evidence.models import Claim, ClaimCitation
+from evidence.search import search_claims
 from tests.conftest import PROJECT, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
@@ -336,6 +337,44 @@ def test_query_selects_the_works_its_claims_cite(engine: Engine) -> None:
     assert anemia and len(anemia) < SEED_WORKS
     assert "23147894" in {w.pmid for w in anemia}  # Weiss and Schett: anaemia
     assert nothing == []
+
+
+@pytest.mark.parametrize("words", ["IL-6", "anemia", "贫血 anemia", "破骨"])
+def test_a_search_selects_the_works_of_every_claim_it_pages_through(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, words: str
+) -> None:
+    seed(engine)
+    monkeypatch.setattr("evidence.search.match.CHUNK", 3)  # many IN lists, not one
+    with Session(engine) as session:
+        found: list[int] = []
+        cursor: str | None = None
+        while True:
+            page = search_claims(session, q=words, limit=7, cursor=cursor)
+            found += [hit.id for hit in page.items]
+            if (cursor := page.next_cursor) is None:
+                break
+        cited = set(
+            session.exec(
+                select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(found))
+            )
+        )
+        works = select_works(session, query=words).works
+    assert len(found) > 3 and cited
+    assert {i for w in works for i in w.citation_ids} == cited
+
+
+def test_topic_selects_the_works_of_its_claims_and_narrows_one_claim(engine: Engine) -> None:
+    seed(engine)
+    with Session(engine) as session:
+        claims = session.exec(select(Claim)).all()
+        topic = next(c.topic for c in claims if c.topic and "贫血" in c.topic)
+        topical = {c.id for c in claims if c.topic and topic in c.topic}
+        links = session.exec(select(ClaimCitation.claim_id, ClaimCitation.citation_id)).all()
+        cited = {citation for claim, citation in links if claim in topical}
+        other = next(claim for claim, _ in links if claim not in topical)
+        works = select_works(session, topic=topic).works
+        assert select_works(session, topic=topic, claim_id=other).works == []
+    assert {i for w in works for i in w.citation_ids} == cited
 
 
 def test_export_command_writes_each_format_to_a_file(database_url: str, tmp_path: Path) -> None:

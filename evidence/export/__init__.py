@@ -14,13 +14,14 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from evidence.errors import NotFoundError
 from evidence.export.citekeys import assign_citekeys
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
-from evidence.search import search_claims
-from evidence.search.match import citation_verdict_is
+from evidence.search import claim_ids_found
+from evidence.search.match import Filters, chunked, citation_verdict_is
 from evidence.views import get_document
 
 # From worst to best: a work cited several times shows its worst verdict.
@@ -151,42 +152,45 @@ def select_works(
         statement = statement.where(Citation.document_id == document_id)
     if claim_id is not None and session.get(Claim, claim_id) is None:
         raise NotFoundError(f"no claim with id {claim_id}")
-    claim_ids = None
-    capped = False
-    if query is not None or topic is not None:
-        claim_ids, capped = _claims_found(
-            session, query=query, topic=topic, document_id=document_id
-        )
-    if claim_id is not None:  # and the search, when both are given, finds it
-        claim_ids = [claim_id] if claim_ids is None or claim_id in claim_ids else []
-    if claim_ids is not None:
-        cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(claim_ids))
-        statement = statement.where(col(Citation.id).in_(cited))
     if verdict is not None:
         statement = statement.where(citation_verdict_is(verdict))
-    citations = session.exec(
-        statement.order_by(col(Citation.document_id), col(Citation.position))
-    ).all()
-    paper_ids = {c.paper_id for c in citations if c.paper_id is not None}
-    papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
+    claim_ids: list[int] | None = None  # the claims a search found; None: no search
+    capped = False
+    if query is not None:
+        claim_ids, capped = claim_ids_found(session, query, topic=topic, document_id=document_id)
+    links = select(ClaimCitation.citation_id)  # the links of the claims chosen otherwise
+    if query is None and topic is not None:
+        claim_is_topical = Filters(topic=topic).conditions()
+        links = links.join(Claim, col(Claim.id) == col(ClaimCitation.claim_id))
+        links = links.where(*claim_is_topical)
+    if claim_id is not None:  # and the search or topic, when given too, finds it
+        links = links.where(col(ClaimCitation.claim_id) == claim_id)
+    if claim_id is not None or (query is None and topic is not None):
+        statement = statement.where(col(Citation.id).in_(links))
+    citations = _citations_of(session, statement, claim_ids)
+    paper_ids = sorted({c.paper_id for c in citations if c.paper_id is not None})
+    papers: dict[int | None, Paper] = {}
+    for chunk in chunked(paper_ids):
+        papers.update(
+            (p.id, p) for p in session.exec(select(Paper).where(col(Paper.id).in_(chunk)))
+        )
     return WorkSelection(assign_citekeys(group_works(citations, papers)), capped)
 
 
-def _claims_found(
-    session: Session, *, query: str | None, topic: str | None, document_id: int | None
-) -> tuple[list[int], bool]:
-    found: list[int] = []
-    capped = False
-    cursor: str | None = None
-    while True:
-        page = search_claims(
-            session, q=query, topic=topic, document_id=document_id, limit=100, cursor=cursor
+def _citations_of(
+    session: Session, statement: SelectOfScalar[Citation], claim_ids: list[int] | None
+) -> list[Citation]:
+    """Return the citations `statement` selects (of these claims, when given) in document order,
+    reading a long list of claims a chunk at a time (SQLite bounds a statement's parameters)."""
+    if claim_ids is None:
+        return list(
+            session.exec(statement.order_by(col(Citation.document_id), col(Citation.position)))
         )
-        found += [hit.id for hit in page.items]
-        capped = capped or page.evidence_capped
-        cursor = page.next_cursor
-        if cursor is None:
-            return found, capped
+    found: dict[int | None, Citation] = {}
+    for chunk in chunked(claim_ids):
+        cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(chunk))
+        found.update((c.id, c) for c in session.exec(statement.where(col(Citation.id).in_(cited))))
+    return sorted(found.values(), key=lambda c: (c.document_id, c.position))
 
 
 def group_works(citations: Sequence[Citation], papers: dict[int | None, Paper]) -> list[ExportWork]:

@@ -32,6 +32,7 @@ from evidence.search.query import (
     RANK_CAP,
     ClaimHit,
     ClaimPage,
+    claim_ids_found,
     search_claims,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "RANK_CAP",
     "ClaimHit",
     "ClaimPage",
+    "claim_ids_found",
     "highlight",
     "index_claims",
     "index_papers",

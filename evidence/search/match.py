@@ -97,23 +97,41 @@ def own_matches(
 ) -> list[tuple[int, str]]:
     """Return (claim id, own tokens) of the claims whose own words hold every token, newest
     first, at most `limit`, only ids below `below` when given."""
+    query = _own_query(session, tokens, filters, below=below, with_own=True)
+    return [(row[0], row[1]) for row in session.execute(query.limit(limit))]
+
+
+def own_match_ids(session: Session, tokens: Sequence[str], filters: Filters) -> list[int]:
+    """Return the ids of every claim whose own words hold every token, newest first."""
+    query = _own_query(session, tokens, filters, below=None, with_own=False)
+    return [row[0] for row in session.execute(query)]
+
+
+def _own_query(
+    session: Session, tokens: Sequence[str], filters: Filters, *, below: int | None, with_own: bool
+) -> Any:
     claim_id = col(ClaimSearch.claim_id)
-    query: Any = select(claim_id, ClaimSearch.own)
     if _is_sqlite(session):
         rowid = CLAIM_FTS.c.rowid
-        query = query.select_from(CLAIM_FTS).join(ClaimSearch, claim_id == rowid)
+        query: Any = select(rowid).select_from(CLAIM_FTS)
+        if with_own:
+            query = select(claim_id, ClaimSearch.own).select_from(CLAIM_FTS)
+            query = query.join(ClaimSearch, claim_id == rowid)
         query = query.where(_fts_match("claim_fts", tokens)).order_by(rowid.desc())
         if below is not None:
             query = query.where(rowid < below)
+        matched: Any = rowid
     else:
         vector: Any = literal_column("claim_search.search_vector")
+        query = select(claim_id, ClaimSearch.own) if with_own else select(claim_id)
         query = query.where(vector.op("@@")(_tsquery(tokens))).order_by(claim_id.desc())
         if below is not None:
             query = query.where(claim_id < below)
+        matched = claim_id
     conditions = filters.conditions()
     if conditions:
-        query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
-    return [(row[0], row[1]) for row in session.execute(query.limit(limit))]
+        query = query.join(Claim, col(Claim.id) == matched).where(*conditions)
+    return query
 
 
 def papers_holding(
@@ -143,7 +161,7 @@ def papers_holding(
 def claims_citing(session: Session, paper_ids: Sequence[int]) -> list[tuple[int, int]]:
     """Return (claim id, paper id) for every claim resting on one of these papers."""
     rows: list[tuple[int, int]] = []
-    for chunk in _chunks(paper_ids):
+    for chunk in chunked(paper_ids):
         query = select(ClaimPaper.claim_id, ClaimPaper.paper_id).where(
             col(ClaimPaper.paper_id).in_(chunk)
         )
@@ -186,7 +204,7 @@ def own_words_of(
     padded = literal(" ") + col(ClaimSearch.own) + literal(" ")  # tokens are space-separated
     holds = [padded.contains(f" {token} ", autoescape=True) for token in holding]
     rows: list[tuple[int, str]] = []
-    for chunk in _chunks(claim_ids):
+    for chunk in chunked(claim_ids):
         query: Any = select(claim_id, ClaimSearch.own).where(claim_id.in_(chunk), *holds)
         if conditions:
             query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
@@ -202,7 +220,8 @@ def listed(session: Session, filters: Filters, *, after: int | None, limit: int)
     return [row[0] for row in session.execute(query.order_by(col(Claim.id)).limit(limit))]
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+def chunked(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Yield the distinct ids in order, CHUNK at a time: IN lists under SQLite's limit."""
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
         yield ordered[start : start + CHUNK]

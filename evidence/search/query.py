@@ -22,6 +22,7 @@ from evidence.search.match import (
     Filters,
     claims_citing,
     listed,
+    own_match_ids,
     own_matches,
     own_words_of,
     papers_holding,
@@ -99,6 +100,23 @@ def search_claims(
     ]
     next_cursor = _write_cursor(*page[-1]) if more and page else None
     return ClaimPage(items=items, next_cursor=next_cursor, evidence_capped=capped)
+
+
+def claim_ids_found(
+    session: Session, q: str, *, topic: str | None = None, document_id: int | None = None
+) -> tuple[list[int], bool]:
+    """Return the ids of every claim a search for `q` finds (all its own-word matches, then
+    those found through evidence), unranked and unpaged; and whether PAPER_CAP cut the search
+    through evidence. For work on everything a search finds (an export), not for pages."""
+    if "\x00" in q + (topic or ""):
+        raise InputError("the query contains a NUL character")
+    tokens = query_tokens(q)
+    if not tokens:
+        return [], False
+    filters = Filters(topic=topic, document_id=document_id)
+    own = own_match_ids(session, tokens, filters)
+    through, capped = _through_evidence(session, tokens, filters)
+    return own + [claim_id for _, claim_id in through], capped
 
 
 def _ranked(
@@ -190,4 +208,4 @@ def _read_cursor(cursor: str | None) -> Row | None:
     return score, claim_id
 
 
-__all__: Sequence[str] = ["MAX_LIMIT", "ClaimHit", "ClaimPage", "search_claims"]
+__all__: Sequence[str] = ["MAX_LIMIT", "ClaimHit", "ClaimPage", "claim_ids_found", "search_claims"]
