@@ -5,42 +5,45 @@ from __future__ import annotations
 import html
 import re
 
-from evidence.ingest.language import INDEX_WORD, is_cjk, latin_token
+from evidence.ingest.language import is_cjk, latin_token
+
+# INDEX_WORD's Latin words: Chinese runs never hold one, so they are found on their own.
+LATIN_WORD = re.compile(r"[0-9A-Za-zα-ωΑ-Ω]+(?:[-‐][0-9A-Za-zα-ωΑ-Ω]+)*")
+
+Span = tuple[int, int]
 
 
 def highlight(text_: str, tokens: list[str]) -> str:
-    """Return the text, HTML-escaped, with the words that match the query in <mark>."""
-    wanted = set(tokens)
-    cjk = sorted((t for t in wanted if t and is_cjk(t[0])), key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(t) for t in cjk)) if cjk else None
+    """Return the text, HTML-escaped, with the words that match the query in <mark>: a Latin
+    word whose index token is asked for, and every Chinese character a query token covers
+    (破骨细胞 asks for 破骨, 骨细, 细胞: the whole word), one <mark> a covered run."""
+    wanted = {token for token in tokens if token}
+    cjk = sorted((t for t in wanted if is_cjk(t[0])), key=len, reverse=True)
+    spans: list[Span] = []
+    if cjk:  # a lookahead finds every start, overlapping ones too, in one pass
+        starts = re.compile(f"(?=({'|'.join(map(re.escape, cjk))}))")
+        spans += _joined([(m.start(), m.start() + len(m.group(1))) for m in starts.finditer(text_)])
+    if len(cjk) < len(wanted):
+        words = LATIN_WORD.finditer(text_)
+        spans += [m.span() for m in words if latin_token(m.group()) in wanted]
     pieces: list[str] = []
     cursor = 0
-    for match in INDEX_WORD.finditer(text_):
-        pieces.append(html.escape(text_[cursor : match.start()]))
-        word = match.group()
-        if is_cjk(word[0]) and pattern:
-            # 破骨细胞 asks for 破骨, 骨细, 细胞: mark every character any of them covers.
-            covered = [False] * len(word)
-            for start in range(len(word)):
-                hit = pattern.match(word, start)
-                if hit:
-                    covered[start : hit.end()] = [True] * (hit.end() - start)
-            pieces.append(_mark_runs(word, covered))
-        elif not is_cjk(word[0]) and latin_token(word) in wanted:
-            pieces.append(f"<mark>{html.escape(word)}</mark>")
-        else:
-            pieces.append(html.escape(word))
-        cursor = match.end()
+    for start, end in sorted(spans):
+        pieces += [
+            html.escape(text_[cursor:start]),
+            f"<mark>{html.escape(text_[start:end])}</mark>",
+        ]
+        cursor = end
     pieces.append(html.escape(text_[cursor:]))
     return "".join(pieces)
 
 
-def _mark_runs(word: str, covered: list[bool]) -> str:
-    out: list[str] = []
-    start = 0
-    for end in range(1, len(word) + 1):
-        if end == len(word) or covered[end] != covered[start]:
-            chunk = html.escape(word[start:end])
-            out.append(f"<mark>{chunk}</mark>" if covered[start] else chunk)
-            start = end
-    return "".join(out)
+def _joined(spans: list[Span]) -> list[Span]:
+    """Join spans (in order of start) that overlap or touch into runs."""
+    runs: list[Span] = []
+    for start, end in spans:
+        if runs and start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return runs

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, literal_column, or_, table, text
+from sqlalchemy import bindparam, func, literal_column, or_, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -158,17 +158,6 @@ def papers_holding(
     return [row[0] for row in session.execute(query.order_by(paper_id.desc()).limit(limit))]
 
 
-def claims_citing(session: Session, paper_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Return (claim id, paper id) for every claim resting on one of these papers."""
-    rows: list[tuple[int, int]] = []
-    for chunk in chunked(paper_ids):
-        query = select(ClaimPaper.claim_id, ClaimPaper.paper_id).where(
-            col(ClaimPaper.paper_id).in_(chunk)
-        )
-        rows += [(row[0], row[1]) for row in session.execute(query)]
-    return rows
-
-
 def papers_holding_any(
     session: Session, claim_ids: Sequence[int], tokens: Sequence[str]
 ) -> dict[int, list[str]]:
@@ -189,26 +178,26 @@ def papers_holding_any(
     return found
 
 
-def own_words_of(
-    session: Session,
-    claim_ids: Sequence[int],
-    filters: Filters,
-    *,
-    holding: Sequence[str] = (),
-) -> list[tuple[int, str]]:
-    """Return (claim id, own tokens) of those of these claims that pass the filters and whose
-    own words hold every token of `holding` (a word no cited paper holds: "贫血" of
-    "贫血 anemia"), so the database, not Python, drops the claims that cannot match."""
-    claim_id = col(ClaimSearch.claim_id)
+def claims_resting_on(
+    session: Session, paper_ids: Sequence[int], filters: Filters, *, holding: Sequence[str] = ()
+) -> list[tuple[int, int, str]]:
+    """Return (claim id, paper id, own tokens) for each claim resting on one of these papers
+    that passes the filters and whose own text contains every token of `holding` (a word no
+    cited paper holds: "贫血" of "贫血 anemia"), so the database, not Python, drops most claims
+    that cannot match. Contains as text: a token inside a longer one passes too, and the ranking,
+    which counts whole tokens, drops it."""
+    own = col(ClaimSearch.own)
+    link = col(ClaimPaper.claim_id)
+    query: Any = select(link, ClaimPaper.paper_id, own)
+    query = query.join(ClaimSearch, col(ClaimSearch.claim_id) == link)
+    query = query.where(*(own.contains(token, autoescape=True) for token in holding))
     conditions = filters.conditions()
-    padded = literal(" ") + col(ClaimSearch.own) + literal(" ")  # tokens are space-separated
-    holds = [padded.contains(f" {token} ", autoescape=True) for token in holding]
-    rows: list[tuple[int, str]] = []
-    for chunk in chunked(claim_ids):
-        query: Any = select(claim_id, ClaimSearch.own).where(claim_id.in_(chunk), *holds)
-        if conditions:
-            query = query.join(Claim, col(Claim.id) == claim_id).where(*conditions)
-        rows += [(row[0], row[1]) for row in session.execute(query)]
+    if conditions:
+        query = query.join(Claim, col(Claim.id) == link).where(*conditions)
+    rows: list[tuple[int, int, str]] = []
+    for chunk in chunked(paper_ids):
+        in_chunk = query.where(col(ClaimPaper.paper_id).in_(chunk))
+        rows += [(row[0], row[1], row[2]) for row in session.execute(in_chunk)]
     return rows
 
 

@@ -20,15 +20,20 @@ from evidence.ingest.language import query_tokens
 from evidence.search.highlight import highlight
 from evidence.search.match import (
     Filters,
-    claims_citing,
+    claims_resting_on,
     listed,
     own_match_ids,
     own_matches,
-    own_words_of,
     papers_holding,
     papers_holding_any,
 )
-from evidence.search.rank import UNRANKED_OWN, evidence_scores, own_scores, token_counts
+from evidence.search.rank import (
+    UNRANKED_OWN,
+    Counted,
+    evidence_scores,
+    own_scores,
+    token_counts,
+)
 
 MAX_LIMIT = 100
 RANK_CAP = 1000  # own-word matches ranked per query: the most recent ones
@@ -164,20 +169,22 @@ def _through_evidence(
             holders[paper_id].add(token)
     if not holders:
         return [], capped
-    cited: dict[int, list[int]] = defaultdict(list)
-    for claim_id, paper_id in claims_citing(session, list(holders)):
-        cited[claim_id].append(paper_id)
-    frequencies: dict[int, list[int]] = {}
-    lengths: dict[int, int] = {}
     in_a_paper = set().union(*holders.values())
     only_own = [token for token in tokens if token not in in_a_paper]
-    for claim_id, own in own_words_of(session, list(cited), filters, holding=only_own):
+    papers_of: dict[int, list[int]] = defaultdict(list)  # claim id → its papers holding a token
+    own_of: dict[int, str] = {}
+    for claim_id, paper_id, own in claims_resting_on(
+        session, list(holders), filters, holding=only_own
+    ):
+        papers_of[claim_id].append(paper_id)
+        own_of[claim_id] = own
+    counted: list[Counted] = []
+    for claim_id, own in own_of.items():
         in_own, length = token_counts(own, tokens)
-        papers = [sum(token in holders[p] for p in cited[claim_id]) for token in tokens]
+        papers = [sum(token in holders[p] for p in papers_of[claim_id]) for token in tokens]
         if not all(in_own) and all(o or n for o, n in zip(in_own, papers, strict=True)):
-            frequencies[claim_id] = [o + n for o, n in zip(in_own, papers, strict=True)]
-            lengths[claim_id] = length
-    scores = evidence_scores(frequencies, lengths)
+            counted.append((claim_id, [o + n for o, n in zip(in_own, papers, strict=True)], length))
+    scores = evidence_scores(counted)
     rows = sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
     return rows, capped
 
