@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from evidence.db import (
+    MMAP_BYTES,
     alembic_config,
     compared_with_models,
     current_revision,
@@ -76,11 +77,12 @@ def test_prepare_refuses_a_database_evidence_did_not_make(tmp_path: Path) -> Non
         prepare_database(make_engine(url))
 
 
-def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+def test_sqlite_uses_wal_foreign_keys_and_memory_mapped_reads(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA mmap_size")).scalar() == MMAP_BYTES
 
 
 def test_migrations_make_what_the_models_say(empty_url: str) -> None:
