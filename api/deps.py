@@ -74,7 +74,10 @@ def is_valid_key(settings: Settings, key: str) -> bool:
     return any(secrets.compare_digest(key.encode(), k.encode()) for k in settings.api_keys)
 
 
-OPEN_PATHS = frozenset({"/health"})  # a load balancer's probe needs no key
+# The API's docs pages (fastapi-offline's routes, so this check runs for them) describe the API and
+# hold no data: open, like /openapi.json and the docs' static files, which no dependency guards.
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+OPEN_PATHS = frozenset({"/health"}) | DOCS_PATHS  # a load balancer's probe needs no key
 
 
 async def require_read_access(request: Request) -> None:

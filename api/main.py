@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.deps import reject_unknown_query_parameters, require_read_access
 from api.errors import install_error_handlers
@@ -18,10 +19,10 @@ from evidence.ingest.language import query_tokens
 
 DESCRIPTION = """Claims of documents, the references they cite, the PubMed papers behind them
 and whether each citation holds up. Reads are open unless the server sets
-`EVIDENCE_READ_ACCESS=key` (then every request but `/health` needs a key: an `X-API-Key` header,
-or HTTP Basic authentication with the key as password); uploading and enriching always need an
-`X-API-Key` (one of `EVIDENCE_API_KEYS`). Every error is
-`{"error": {"type", "message", "status"}}`."""
+`EVIDENCE_READ_ACCESS=key` (then every request but `/health` and these docs, `/docs`, `/redoc`
+and `/openapi.json`, needs a key: an `X-API-Key` header, or HTTP Basic authentication with the key
+as password); uploading and enriching always need an `X-API-Key` (one of `EVIDENCE_API_KEYS`).
+Every error is `{"error": {"type", "message", "status"}}`."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,12 +39,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from /static-offline-docs (files fastapi-offline
+    # ships), not from a CDN: they work on a machine with no internet. No validator badge either:
+    # Swagger UI would send the schema's URL to validator.swagger.io.
+    app = FastAPIOffline(
         title="evidence",
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(require_read_access), Depends(reject_unknown_query_parameters)],
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
     app.state.engine = engine

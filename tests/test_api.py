@@ -98,6 +98,34 @@ def test_api_docs_and_openapi_list_every_endpoint(client: TestClient) -> None:
     assert set(paths["/documents"]) == {"get", "post"}
 
 
+STATIC_DOCS = "/static-offline-docs"  # where fastapi-offline serves Swagger UI and ReDoc
+
+
+@pytest.mark.parametrize(
+    ("path", "script"), [("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")]
+)
+def test_api_docs_load_their_scripts_from_this_server_not_a_cdn(
+    client: TestClient, path: str, script: str
+) -> None:
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert f'src="{STATIC_DOCS}/{script}"' in page.text
+    assert "cdn.jsdelivr.net" not in page.text and "://" not in page.text  # nothing elsewhere
+    asset = client.get(f"{STATIC_DOCS}/{script}")
+    assert asset.status_code == 200
+    assert asset.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert len(asset.content) > 100_000  # the bundle itself, not a stub
+
+
+def test_api_docs_send_the_schema_to_no_validator(client: TestClient) -> None:
+    assert '"validatorUrl": null' in client.get("/docs").text  # else validator.swagger.io sees it
+
+
+def test_api_docs_static_files_are_not_in_the_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p.startswith((STATIC_DOCS, "/docs", "/redoc"))]
+
+
 def test_api_claims_pages_neither_skip_nor_repeat(seeded: TestClient) -> None:
     walked = walk(seeded, "/claims", limit=7)
     big = walk(seeded, "/claims", limit=100)  # 124 claims: two pages of at most 100
@@ -401,6 +429,9 @@ def test_reads_can_be_kept_for_key_holders(database_url: str, engine: Engine) ->
         assert client.get("/?q=贫血", auth=("reviewer", KEY)).status_code == 200
         assert client.get("/?q=贫血", auth=("reviewer", "wrong")).status_code == 401
         assert client.get("/health").status_code == 200  # a load balancer's probe
+        # The API's docs describe it and hold no data: open, page, schema and scripts alike.
+        for path in ("/docs", "/redoc", "/openapi.json", f"{STATIC_DOCS}/swagger-ui-bundle.js"):
+            assert client.get(path).status_code == 200, path
         upload = client.post("/documents", files={"file": ("a.txt", b"x")})
         assert upload.status_code == 401  # writes still need the key, as ever
 

@@ -1,7 +1,8 @@
 """The web pages in a real browser: Debian's headless Chromium, driven by Playwright, against the
 app served by uvicorn on 127.0.0.1 over a SQLite database holding the seed deck (enriched
-offline, verified). Searches in Chinese and English, opens a claim, downloads BibTeX, and writes
-screenshots to build/screenshots/ (results.png, document.png) for people to look at.
+offline, verified). Searches in Chinese and English, opens a claim, downloads BibTeX, renders
+the API's docs from this server alone, and writes screenshots to build/screenshots/
+(results.png, document.png) for people to look at.
 
 Skips, saying why, when /usr/bin/chromium or the playwright package is missing: no browser is
 ever downloaded (`playwright install` is not needed)."""
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import bibtexparser
 import pytest
@@ -156,3 +158,34 @@ def test_browser_document_page_shows_the_verification_at_a_glance(
     assert "Nakahara" in attention.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "document.png"))
+
+
+# ReDoc's sidebar always shows "API docs by Redocly" with this logo, hidden when it fails to load:
+# the one thing either page asks of another site, and nothing it needs.
+REDOCLY_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@pytest.mark.parametrize(
+    ("path", "operation", "elsewhere"),
+    [
+        ("/docs", ".opblock-summary-path[data-path='/claims']", set()),  # Swagger UI
+        (
+            "/redoc",
+            "[data-section-id='tag/claims/operation/read_claims_claims_get']",
+            {REDOCLY_LOGO},
+        ),
+    ],
+)
+def test_browser_api_docs_render_from_this_server_alone(
+    page: sync_api.Page, base_url: str, path: str, operation: str, elsewhere: set[str]
+) -> None:
+    """No CDN: the docs render where there is no internet, their scripts from this server."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + path)
+    assert "/claims" in page.locator(operation).first.inner_text()
+    page.wait_for_load_state("networkidle")
+    here = urlsplit(base_url).netloc
+    # blob: URLs are the page's own (ReDoc's web worker): blob:http://127.0.0.1:port/uuid
+    away = {url for url in requested if urlsplit(url.removeprefix("blob:")).netloc != here}
+    assert any(url.endswith(".js") for url in requested) and away <= elsewhere, away
