@@ -3,13 +3,18 @@ time: the app is imported, and built from the settings, only when the command ru
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import socket
+from collections.abc import Sequence
+from multiprocessing.connection import wait
 from typing import Annotated
 
 import typer
 
 from evidence.cli.app import app, err_console
 from evidence.config import Settings
+from evidence.errors import InputError
 
 APP_FACTORY = "api.main:create_app"  # each worker builds its app from the environment
 
@@ -33,6 +38,8 @@ def serve(
 
         uvicorn.run(create_app(settings), host=host, port=port)
         return
+    if hasattr(socket, "SO_REUSEPORT"):
+        raise typer.Exit(serve_workers(host, port, workers))
     from uvicorn.supervisors import Multiprocess
 
     # uvicorn starts workers from an import string; each reads the same environment.
@@ -40,8 +47,52 @@ def serve(
     Multiprocess(config, sockets=[listening_socket(host, port)]).run()
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """Bind the socket the workers share, as a TCP socket that says so.
+def serve_workers(host: str, port: int, workers: int) -> int:
+    """Run `workers` server processes, each listening on its own socket bound to the same
+    address (SO_REUSEPORT), until one ends; return its exit code.
+
+    The kernel then deals new connections out among the processes. With one socket shared by
+    all (uvicorn's way), the process that woke first accepted a whole burst of connections and
+    kept them (keep-alive): under a load test one worker served everything, the other idled.
+    """
+    listening_socket(host, port, reuse_port=True).close()  # the address is free: say so here
+    spawn = multiprocessing.get_context("spawn")
+    processes = [spawn.Process(target=_worker, args=(host, port)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    # Ctrl-C reaches every process of the terminal's group: the workers shut down themselves.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: _stop(processes))
+    try:
+        wait([process.sentinel for process in processes])
+        ended = [process.exitcode for process in processes if process.exitcode is not None]
+    finally:
+        _stop(processes)
+        signal.signal(signal.SIGINT, previous)
+    # uvicorn ends on SIGINT or SIGTERM by raising it again once shut down: stopped, not failed.
+    stopped = (0, -signal.SIGINT, -signal.SIGTERM)
+    return next((code for code in ended if code not in stopped), 0)
+
+
+def _stop(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+    for process in processes:
+        if process.is_alive():
+            process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+    for process in processes:
+        process.join()
+
+
+def _worker(host: str, port: int) -> None:
+    """One server process: its own listening socket, the app built from the environment."""
+    import uvicorn
+
+    config = uvicorn.Config(APP_FACTORY, factory=True, host=host, port=port)
+    uvicorn.Server(config).run(sockets=[listening_socket(host, port, reuse_port=True)])
+
+
+def listening_socket(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """Bind a listening address, as a TCP socket that says so; with `reuse_port`, one that other
+    processes of this user may bind too (each then gets a share of the new connections).
 
     uvicorn's own (Config.bind_socket) leaves `proto` 0, and asyncio sets TCP_NODELAY only on
     connections accepted from a socket whose proto is IPPROTO_TCP: every keep-alive request
@@ -50,6 +101,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
     sock.set_inheritable(True)
     return sock
