@@ -8,6 +8,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Path, Query, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -37,8 +38,15 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
+async def get_search_slots(request: Request) -> CapacityLimiter:
+    """Return the app's limit on searches running at once (see api.main.search_slots)."""
+    slots: CapacityLimiter = request.app.state.search_slots
+    return slots
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+SearchSlots = Annotated[CapacityLimiter, Depends(get_search_slots)]
 
 
 def get_session(engine: EngineDep) -> Iterator[Session]:

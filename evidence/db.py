@@ -28,13 +28,22 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 MMAP_BYTES = 2**31 - 2**16  # SQLITE_MAX_MMAP_SIZE's default: larger asks are cut to it
 
 
+# Connections kept open for reuse: as many as a server's requests may use at once. Beyond them a
+# request waits for one rather than opening a connection to close it again (SQLAlchemy's default
+# of 5 plus 10 such "overflow" ones had a loaded server open and close a connection per search,
+# and a fresh SQLite connection reads the schema and warms its cache again).
+POOL_SIZE = 20
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    pooling: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": 0, "pool_timeout": 60}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        connect_args = {"timeout": 30, "check_same_thread": False}
+        engine = create_engine(url, connect_args=connect_args, **pooling)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pooling)
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

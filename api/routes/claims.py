@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from anyio import to_thread
 from fastapi import APIRouter
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import (
     Cursor,
@@ -17,6 +17,7 @@ from api.deps import (
     Id,
     Limit,
     PmidFilter,
+    SearchSlots,
     SearchText,
     SessionDep,
 )
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/claims", tags=["claims"], responses=error_responses(
 @router.get("")
 async def read_claims(
     engine: EngineDep,
+    slots: SearchSlots,
     q: SearchText = None,
     topic: SearchText = None,
     document: DocumentFilter = None,
@@ -41,14 +43,15 @@ async def read_claims(
     cursor: Cursor = None,
 ) -> ClaimPage:
     """Find claims by relevance to `q`, else list them in id order; one page at a time."""
-    # The busiest route takes one trip to the thread pool, its session opened and closed there:
+    # The busiest route takes one trip to a worker thread, its session opened and closed there:
     # as a sync route with SessionDep it took five (FastAPI runs a sync dependency, its
-    # teardown, the route and the check of what it returns each in the pool).
+    # teardown, the route and the check of what it returns each in the pool). At most `slots`
+    # searches run at once; the others wait their turn.
     search = partial(
         search_claims, q=q, topic=topic, document_id=document, verdict=verdict, pmid=pmid,
         limit=limit, cursor=cursor,
     )  # fmt: skip
-    return await run_in_threadpool(_in_session, engine, search)
+    return await to_thread.run_sync(_in_session, engine, search, limiter=slots)
 
 
 def _in_session(engine: Engine, search: Callable[[Session], ClaimPage]) -> ClaimPage:
