@@ -3,6 +3,7 @@ the kernel spreads connections across them; SIGTERM stops them all. Linux: read 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -73,7 +74,9 @@ def server(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
     command = [str(Path(sys.executable).with_name("evidence")), "serve", "--port", str(port)]
     env = {**os.environ, "EVIDENCE_DATABASE_URL": database_url}
     log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen([*command, "--workers", "2"], env=env, stdout=log, stderr=log)
+    process = subprocess.Popen(  # a session of its own: its workers are ended with it below
+        [*command, "--workers", "2"], env=env, stdout=log, stderr=log, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -87,8 +90,12 @@ def server(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen
         yield process, port
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group
+        process.wait()
         log.close()
 
 
