@@ -1,5 +1,8 @@
 """What each backend is asked: which claims or papers hold every token, newest first, bounded.
 
+Statements run on the session's connection (Core): they select columns, not objects, and the
+ORM's row handling cost more than the database's work for a thousand rows.
+
 The database only matches (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL): ranking is
 done by evidence.search.rank on what it returns, the same on both. Tokens are letters, digits or
 Chinese only (evidence.ingest.language), so quoting each is safe: no user syntax reaches FTS5 or
@@ -98,13 +101,13 @@ def own_matches(
     """Return (claim id, own tokens) of the claims whose own words hold every token, newest
     first, at most `limit`, only ids below `below` when given."""
     query = _own_query(session, tokens, filters, below=below, with_own=True)
-    return [(row[0], row[1]) for row in session.execute(query.limit(limit))]
+    return [(row[0], row[1]) for row in session.connection().execute(query.limit(limit))]
 
 
 def own_match_ids(session: Session, tokens: Sequence[str], filters: Filters) -> list[int]:
     """Return the ids of every claim whose own words hold every token, newest first."""
     query = _own_query(session, tokens, filters, below=None, with_own=False)
-    return [row[0] for row in session.execute(query)]
+    return [row[0] for row in session.connection().execute(query)]
 
 
 def _own_query(
@@ -155,7 +158,7 @@ def papers_holding(
             .where(col(Claim.document_id) == document_id)
         )
         query = query.where(paper_id.in_(cited))
-    return [row[0] for row in session.execute(query.order_by(paper_id.desc()).limit(limit))]
+    return [row[0] for row in session.connection().execute(query.order_by(paper_id.desc()).limit(limit))]
 
 
 def papers_holding_any(
@@ -172,7 +175,7 @@ def papers_holding_any(
     )
     wanted = set(tokens)
     found: dict[int, list[str]] = {}
-    for claim_id, pmid, words in session.execute(query):
+    for claim_id, pmid, words in session.connection().execute(query):
         if pmid and wanted.intersection(words.split()):
             found.setdefault(claim_id, []).append(pmid)
     return found
@@ -197,7 +200,7 @@ def claims_resting_on(
     rows: list[tuple[int, int, str]] = []
     for chunk in chunked(paper_ids):
         in_chunk = query.where(col(ClaimPaper.paper_id).in_(chunk))
-        rows += [(row[0], row[1], row[2]) for row in session.execute(in_chunk)]
+        rows += [(row[0], row[1], row[2]) for row in session.connection().execute(in_chunk)]
     return rows
 
 
@@ -206,7 +209,7 @@ def listed(session: Session, filters: Filters, *, after: int | None, limit: int)
     query: Any = select(Claim.id).where(*filters.conditions())
     if after is not None:
         query = query.where(col(Claim.id) > after)
-    return [row[0] for row in session.execute(query.order_by(col(Claim.id)).limit(limit))]
+    return [row[0] for row in session.connection().execute(query.order_by(col(Claim.id)).limit(limit))]
 
 
 def chunked(ids: Sequence[int]) -> Iterator[list[int]]:
