@@ -19,7 +19,6 @@ and papers), search_database (loading them into SQLite and PostgreSQL, --keep), 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import math
 import os
@@ -51,7 +50,7 @@ from search_database import (  # noqa: E402
     load_sqlite,
     mark_postgresql_loaded,
 )
-from search_load import Server, api_search, hammer  # noqa: E402
+from search_load import Server, api_search, load_test  # noqa: E402
 from search_timing import (  # noqa: E402
     bare_query,
     bare_search,
@@ -111,7 +110,7 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
                     api[q] = time_calls(
                         partial(api_search, client, q), args.repeat, args.query_seconds, False
                     )
-            load = asyncio.run(hammer(server.url, queries, args.load_seconds, args.concurrency))
+            load = load_test(server.url, queries, args.load_seconds, args.concurrency)
             if load["failures"]:
                 print(f"server errors under load on {name}: {server.last_error()}")
     finally:
@@ -156,7 +155,7 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
     if load:
         failed = ", ".join(f"{n} {kind}" for kind, n in load["failures"].items()) or "none"
         print(f"API under load: {load['rps']:.0f} searches/s ({args.workers} workers,"
-              f" {args.concurrency} clients,"
+              f" {args.concurrency} connections from {load['client']},"
               f" {args.load_seconds:.0f} s, {load['done']:,} answered, failed: {failed};"
               f" p50 {load['p50'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms)"
               f" | target >= {TARGET_RPS:.0f}/s on 2 cores:"
