@@ -21,12 +21,13 @@ from evidence.db import (
     alembic_config,
     current_revision,
     head_revision,
+    make_engine,
     session_scope,
     upgrade_database,
 )
 from evidence.ingest.language import index_tokens, query_tokens
 from evidence.ingest.pipeline import ingest_file
-from evidence.models import ClaimPaper, Paper, PaperSearch
+from evidence.models import Claim, ClaimPaper, Paper, PaperSearch
 from evidence.pubmed.enrich import enrich_citations
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
@@ -168,3 +169,22 @@ def test_a_reimport_refreshes_the_words_claims_are_found_by(engine: Engine, tmp_
     with Session(engine) as session:
         found = search_claims(session, q="zebrafishoid").items
     assert found and all("12584029" in hit.found_through for hit in found)
+
+
+def test_db_reindex_rebuilds_a_stale_index(database_url: str) -> None:
+    env = {"EVIDENCE_DATABASE_URL": database_url}
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo"], env=env).exit_code == 0
+    engine = make_engine(database_url)
+    found = texts(engine, "贫血 anemia")
+    with engine.begin() as connection:  # as if written by another tokenizer
+        connection.execute(text("UPDATE claim_search SET own = 'stale'"))
+        connection.execute(text("DELETE FROM claim_paper"))
+    assert found and texts(engine, "贫血 anemia") == []
+    result = runner.invoke(app, ["db", "reindex"], env=env)
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        claims = session.exec(select(func.count()).select_from(Claim)).one()
+    assert f"reindexed {claims} claims" in result.stdout
+    assert texts(engine, "贫血 anemia") == found
+    engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
@@ -20,14 +20,23 @@ from evidence.models import (
 from evidence.search.match import CHUNK
 
 
-def index_claims(session: Session, claim_ids: Sequence[int] | None = None) -> int:
+def index_claims(
+    session: Session,
+    claim_ids: Sequence[int] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """(Re)build the search rows of these claims (all when None): their own tokens, the papers
-    they rest on, and those papers' tokens; return how many claims."""
+    they rest on, and those papers' tokens; return how many claims. `progress` is told how many
+    claims each step indexed."""
     ids = list(claim_ids) if claim_ids is not None else list(session.exec(select(Claim.id)).all())
     ids = [i for i in ids if i is not None]
     papers: set[int] = set()
     for start in range(0, len(ids), CHUNK):
-        papers |= _index_claim_chunk(session, ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
+        papers |= _index_claim_chunk(session, chunk)
+        if progress:
+            progress(len(chunk))
     index_papers(session, sorted(papers))
     return len(ids)
 

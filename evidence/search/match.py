@@ -158,7 +158,9 @@ def papers_holding(
             .where(col(Claim.document_id) == document_id)
         )
         query = query.where(paper_id.in_(cited))
-    return [row[0] for row in session.connection().execute(query.order_by(paper_id.desc()).limit(limit))]
+    return [
+        row[0] for row in session.connection().execute(query.order_by(paper_id.desc()).limit(limit))
+    ]
 
 
 def papers_holding_any(
@@ -209,7 +211,9 @@ def listed(session: Session, filters: Filters, *, after: int | None, limit: int)
     query: Any = select(Claim.id).where(*filters.conditions())
     if after is not None:
         query = query.where(col(Claim.id) > after)
-    return [row[0] for row in session.connection().execute(query.order_by(col(Claim.id)).limit(limit))]
+    return [
+        row[0] for row in session.connection().execute(query.order_by(col(Claim.id)).limit(limit))
+    ]
 
 
 def chunked(ids: Sequence[int]) -> Iterator[list[int]]:

@@ -9,9 +9,9 @@ The rows are cut into tokens by the installed evidence's tokenizer
 (evidence.ingest.language.index_tokens), not by a copy frozen here: deliberately, since the index
 must hold the tokens the running code searches with (query_tokens), and an index is derived data,
 not a record. So a later tokenizer change also changes what this revision writes when it upgrades
-an old database; a database already past it keeps its old tokens until the index is rebuilt with
-evidence.search.index_claims(session) (no ids: every claim, the papers they cite and the links),
-inside evidence.db.session_scope. A tokenizer change should come with that rebuild.
+an old database; a database already past it keeps its old tokens until the index is rebuilt
+(`evidence db reindex`, which calls evidence.search.index_claims on every claim). A tokenizer
+change should come with that rebuild.
 
 The SQL is written out here (a revision must not change when the models do) and reads the
 claims, then the cited papers, CHUNK rows at a time by id (keyset), so memory stays bounded
