@@ -129,3 +129,15 @@ def test_sigterm_stops_every_worker(server: tuple[subprocess.Popen[bytes], int])
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+
+
+def test_a_second_server_on_the_same_port_is_refused(
+    server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    _, port = server
+    command = [str(Path(sys.executable).with_name("evidence")), "serve", "--port", str(port)]
+    second = subprocess.run(
+        [*command, "--workers", "2"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert second.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in second.stderr

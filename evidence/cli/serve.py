@@ -55,7 +55,9 @@ def serve_workers(host: str, port: int, workers: int) -> int:
     all (uvicorn's way), the process that woke first accepted a whole burst of connections and
     kept them (keep-alive): under a load test one worker served everything, the other idled.
     """
-    listening_socket(host, port, reuse_port=True).close()  # the address is free: say so here
+    # Is the address free? Asked without SO_REUSEPORT, so a server already on it (even another
+    # evidence serve) makes this fail here, rather than the workers joining it.
+    listening_socket(host, port).close()
     spawn = multiprocessing.get_context("spawn")
     processes = [spawn.Process(target=_worker, args=(host, port)) for _ in range(workers)]
     for process in processes:
