@@ -4,7 +4,8 @@ Explicit page breaks (`<w:br w:type="page"/>` and paragraphs with "page break be
 pages; Word's own layout is not known, so a document without them is one page. Paragraphs are
 separated by blank lines so that the claim extractor sees them; list paragraphs get "• ".
 Footnotes and endnotes are read (`docx_notes`), and text boxes after the paragraph they are
-anchored in; headers, footers and comments are not.
+anchored in. Of headers and footers only references are kept (`docx_headers`): with the notes
+that cite, they make the numbered reference list that ends the last page. Comments are not read.
 """
 
 from __future__ import annotations
@@ -19,8 +20,20 @@ from docx.oxml.ns import qn
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from evidence.ingest.readers.docx_notes import NOTE_KINDS, DocumentNotes, read_notes
+from evidence.ingest.readers.docx_headers import (
+    RunningReference,
+    find_running_references,
+    header_footer_roots,
+    number_references,
+)
+from evidence.ingest.readers.docx_notes import (
+    NOTE_KINDS,
+    REFERENCES_HEADING,
+    DocumentNotes,
+    read_notes,
+)
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+from evidence.ingest.reference_lines import NUMBERED
 
 # Block-level content, including content controls (w:sdt), in document order.
 _BLOCKS = "./w:p | ./w:tbl | ./w:sdt/w:sdtContent/w:p | ./w:sdt/w:sdtContent/w:tbl"
@@ -31,7 +44,13 @@ _RUNS = (
 )
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
-_RUN_TEXT = {qn("w:tab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+# w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
+_RUN_TEXT = {
+    qn("w:tab"): "\t",
+    qn("w:ptab"): "\t",
+    qn("w:cr"): "\n",
+    qn("w:noBreakHyphen"): "-",
+}
 _LIST_STYLE_MARK = "List"  # Word's "List Paragraph", "List Bullet 2", "List Number", ...
 # A reference list of the body's own: then notes are not made into one.
 REFERENCE_LIST = re.compile(r"\s*(?:references?|bibliography|参考文献)\s*[:：]?\s*", re.I)
@@ -52,14 +71,13 @@ def read_docx(data: bytes) -> ExtractedText:
 
 def _document_pages(document: WordDocument) -> list[str]:
     """Walk the body's paragraphs and tables, starting a new page at each explicit break; the
-    notes the body refers to end the last page."""
+    notes the body refers to and the references of headers and footers end the last page."""
     body = document.element.body
     notes = DocumentNotes(read_notes(document))
-    if notes.texts:
-        paragraphs = (
-            "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))
-        )
-        notes.as_references = not any(REFERENCE_LIST.fullmatch(text) for text in paragraphs)
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
+    notes.as_references = not own_list
+    running = find_running_references(_header_footer_lines(document, notes))
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
     for block in body.xpath(_BLOCKS):
@@ -79,10 +97,51 @@ def _document_pages(document: WordDocument) -> list[str]:
                 pages[-1].append(bullet + piece if index == 0 else piece)
         pages[-1] += [text for text in _text_box_paragraphs(block, notes) if text.strip()]
         page_started = True
-    closing = notes.closing_text()
+    listed = None
+    if own_list:
+        # The body's list is the list: a footer that repeats one of its references adds nothing,
+        # and the others continue it after its last number.
+        held = " ".join(" ".join(texts).split())
+        running = [reference for reference in running if reference.text not in held]
+        listed = _numbers(texts[own_list[-1] :])
+    closing = _closing_text(notes, running, listed=listed)
     if closing:
         pages[-1].append(closing)
     return ["\n\n".join(paragraphs) for paragraphs in pages]
+
+
+def _header_footer_lines(document: WordDocument, notes: DocumentNotes) -> list[str]:
+    """Return the lines of the headers and footers shown, tables and text boxes included; tabs
+    separate what Word sets left, centre and right, so they end a line too."""
+    return [
+        line
+        for root in header_footer_roots(document)
+        for p in root.iter(qn("w:p"))
+        if not any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
+        for line in re.split(r"[\t\n\f]", _paragraph_text(p, notes))
+        if line.strip()
+    ]
+
+
+def _numbers(paragraphs: list[str]) -> set[int]:
+    """Return the numbers of the numbered lines among paragraphs."""
+    found = (NUMBERED.match(text) for text in paragraphs)
+    return {int(m.group("bracket") or m.group("plain")) for m in found if m is not None}
+
+
+def _closing_text(
+    notes: DocumentNotes, running: list[RunningReference], *, listed: set[int] | None
+) -> str:
+    """Return the plain notes, then the numbered references of notes and of headers and footers,
+    for the end of the last page: under a heading, or after the numbers `listed` in the body's
+    own reference list (None when it has none)."""
+    cited = {n: notes.texts[key] for key, n in notes.numbers.items() if n}
+    lines = [*cited.items(), *number_references(running, taken=(listed or set()) | set(cited))]
+    blocks = list(notes.plain)
+    if lines:
+        numbered = "\n".join(f"{n}. {text}" for n, text in sorted(lines))
+        blocks.append(numbered if listed is not None else f"{REFERENCES_HEADING}\n{numbered}")
+    return "\n\n".join(blocks)
 
 
 def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
