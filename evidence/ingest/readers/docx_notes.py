@@ -53,15 +53,6 @@ class DocumentNotes:
             self.numbers[key] = 1 + sum(1 for n in self.numbers.values() if n)
         return f"[{self.numbers[key]}]"
 
-    def closing_text(self) -> str:
-        """Return the plain notes, then the reference list, for the end of the last page."""
-        blocks = list(self.plain)
-        cited = sorted((n, key) for key, n in self.numbers.items() if n)
-        if cited:
-            lines = [f"{n}. {self.texts[key]}" for n, key in cited]
-            blocks.append(REFERENCES_HEADING + "\n" + "\n".join(lines))
-        return "\n\n".join(blocks)
-
 
 def read_notes(document: WordDocument) -> dict[tuple[str, str], str]:
     """Return the text of each footnote and endnote (separators left out) by (tag, id)."""
