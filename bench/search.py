@@ -58,6 +58,7 @@ from search_timing import (  # noqa: E402
     explain,
     percentile,
     time_calls,
+    time_export_selection,
     time_naive,
 )
 
@@ -70,6 +71,7 @@ QUERIES = [
     "贫血", "抑郁", "疲劳", "骨折", "破骨", "anemia", "osteoclast", "depression", "tocilizumab",
     "IL-6", "贫血 anemia", "破骨 osteoclast", "抑郁 depression", "tocilizumab 贫血", "IL-6 疲劳",
 ]  # fmt: skip
+EXPORT_QUERIES = ["骨折", "anemia", "贫血 anemia"]  # an export of what a search finds
 TARGET_P99_MS, TARGET_API_RATIO, TARGET_RPS = 50.0, 2.0, 500.0
 HOW = (search_corpus, search_database, search_timing, search_load)  # their docstrings: --help
 
@@ -116,6 +118,7 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
     finally:
         server.stop()
     naive = time_naive(engine, queries, args.naive_seconds)
+    exports = {q: time_export_selection(engine, q) for q in EXPORT_QUERIES}
 
     print(f"\n{name}: {args.claims:,} claims; p50/p99 in ms over n runs each")
     print("own: claims whose own words hold every word; papers: papers holding the commonest"
@@ -164,6 +167,10 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
     print(f"naive LIKE scan: p50 {ms(pooled_naive, .5)} ms, p99 {ms(pooled_naive, .99)} ms;"
           f" the search is {percentile(pooled_naive, .5) / percentile(pooled, .5):.0f}x faster"
           " at p50")  # fmt: skip
+    for q, (count, at_once, by_pages) in exports.items():
+        print(f"export of a search, every claim it finds ({q!r}, {count:,}): {at_once * 1000:.0f}"
+              f" ms at once, {by_pages * 1000:.0f} ms paging 100 at a time;"
+              f" {by_pages / at_once:.0f}x")  # fmt: skip
     slowest = max(queries, key=lambda q: percentile(bare[q], 0.5))
     print(
         f"plan of the slowest query's first statement ({slowest!r},"

@@ -1,5 +1,6 @@
 """Time the search on a loaded bench database: the bare query, `search_claims` and the naive
-LIKE scan, with nearest-rank percentiles; count the matches and explain the slowest plan.
+LIKE scan, with nearest-rank percentiles; count the matches and explain the slowest plan; and
+time how an export chooses every claim a search finds, against paging through the search.
 
 The naive way ranks like the search does (claims whose own text has the words first), so it reads
 every row; it runs against the time budget `--naive-seconds` per backend, each query at least once.
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from evidence.ingest.language import index_tokens, query_tokens
-from evidence.search import search_claims
+from evidence.search import claim_ids_found, search_claims
 from evidence.search.match import Filters
 from evidence.search.query import _ranked
 
@@ -55,6 +56,29 @@ def bare_query(engine: Engine, q: str) -> tuple[list[tuple[float, int]], bool]:
     turning rows into claims or snippets: what a bare SQL query would do."""
     with Session(engine) as session:
         return _ranked(session, query_tokens(q), Filters(), None, 21)
+
+
+def time_export_selection(engine: Engine, q: str) -> tuple[int, float, float]:
+    """Time choosing every claim a search finds, as an export does: asking for their ids at
+    once (claim_ids_found), and the naive way, paging through search_claims 100 at a time (what
+    an export did before, ranking again for every page). Return the count and both times;
+    raise if the two ways disagree."""
+    with Session(engine) as session:
+        started = time.perf_counter()
+        ids, _ = claim_ids_found(session, q)
+        at_once = time.perf_counter() - started
+        paged: list[int] = []
+        cursor: str | None = None
+        started = time.perf_counter()
+        while True:
+            page = search_claims(session, q=q, limit=100, cursor=cursor)
+            paged += [hit.id for hit in page.items]
+            if (cursor := page.next_cursor) is None:
+                break
+        by_pages = time.perf_counter() - started
+    if sorted(ids) != sorted(paged):
+        raise AssertionError(f"claim_ids_found and paging disagree on {q!r}")
+    return len(ids), at_once, by_pages
 
 
 def count_matches(engine: Engine, q: str) -> tuple[int, int]:
