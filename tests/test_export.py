@@ -339,6 +339,17 @@ def test_query_selects_the_works_its_claims_cite(engine: Engine) -> None:
     assert nothing == []
 
 
+def every_claim_found(session: Session, words: str) -> list[int]:
+    """Page through a search to its end, 7 claims a page."""
+    found: list[int] = []
+    cursor: str | None = None
+    while True:
+        page = search_claims(session, q=words, limit=7, cursor=cursor)
+        found += [hit.id for hit in page.items]
+        if (cursor := page.next_cursor) is None:
+            return found
+
+
 @pytest.mark.parametrize("words", ["IL-6", "anemia", "贫血 anemia", "破骨"])
 def test_a_search_selects_the_works_of_every_claim_it_pages_through(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, words: str
@@ -346,13 +357,7 @@ def test_a_search_selects_the_works_of_every_claim_it_pages_through(
     seed(engine)
     monkeypatch.setattr("evidence.search.match.CHUNK", 3)  # many IN lists, not one
     with Session(engine) as session:
-        found: list[int] = []
-        cursor: str | None = None
-        while True:
-            page = search_claims(session, q=words, limit=7, cursor=cursor)
-            found += [hit.id for hit in page.items]
-            if (cursor := page.next_cursor) is None:
-                break
+        found = every_claim_found(session, words)
         cited = set(
             session.exec(
                 select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(found))
@@ -410,6 +415,12 @@ def test_claim_selects_the_works_it_cites(engine: Engine) -> None:
     with Session(engine) as session:
         assert select_works(session, claim_id=claim.id, query="贫血").works == works
         assert select_works(session, claim_id=claim.id, query="osteoclast").works == []
+        # A claim the search does not find gives nothing, even when a found one cites the same.
+        links = session.exec(select(ClaimCitation.claim_id, ClaimCitation.citation_id)).all()
+        found = set(every_claim_found(session, "IL-6"))
+        cited_by_found = {citation for c, citation in links if c in found}
+        missed = next(c for c, citation in links if c not in found and citation in cited_by_found)
+        assert select_works(session, claim_id=missed, query="IL-6").works == []
 
 
 def test_export_command_exports_one_claims_works(database_url: str) -> None:

@@ -158,6 +158,8 @@ def select_works(
     capped = False
     if query is not None:
         claim_ids, capped = claim_ids_found(session, query, topic=topic, document_id=document_id)
+        if claim_id is not None:  # the one claim, if the search finds it
+            claim_ids = [claim_id] if claim_id in claim_ids else []
     links = select(ClaimCitation.citation_id)  # the links of the claims chosen otherwise
     if query is None and topic is not None:
         claim_is_topical = Filters(topic=topic).conditions()
