@@ -70,6 +70,11 @@ def listening_workers(parent: int, port: int, seconds: float = 60) -> list[int]:
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    yield from serving(database_url, tmp_path)
+
+
+def serving(database_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Run `evidence serve --workers 2` until the test is done; yield it and its port."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("evidence")), "serve", "--port", str(port)]
     env = {**os.environ, "EVIDENCE_DATABASE_URL": database_url}
@@ -141,3 +146,36 @@ def test_a_second_server_on_the_same_port_is_refused(
     )
     assert second.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
+
+
+def test_workers_start_on_a_database_that_does_not_exist_yet(tmp_path: Path) -> None:
+    # Made once, before the workers start: two workers making it at once raced and failed.
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    for process, port in serving(url, tmp_path):
+        assert len(listening_workers(process.pid, port)) == 2
+        assert httpx.get(f"http://127.0.0.1:{port}/claims", timeout=10).json()["items"] == []
+
+
+def test_the_workers_end_when_the_supervisor_is_killed(
+    server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = server
+    workers = listening_workers(process.pid, port)
+    assert len(workers) == 2
+    process.kill()  # SIGKILL: no handler runs, the kernel tells the workers
+    process.wait()
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_a_worker_failing_to_start_fails_the_server(tmp_path: Path) -> None:
+    command = [str(Path(sys.executable).with_name("evidence")), "serve", "--workers", "2"]
+    env = {**os.environ, "EVIDENCE_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}"}
+    env["EVIDENCE_READ_ACCESS"] = "key"  # without keys: every worker's app refuses to start
+    env.pop("EVIDENCE_API_KEYS", None)
+    ended = subprocess.run(
+        [*command, "--port", str(free_port())], env=env, capture_output=True, timeout=120
+    )
+    assert ended.returncode != 0

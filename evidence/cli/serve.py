@@ -3,20 +3,25 @@ time: the app is imported, and built from the settings, only when the command ru
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import signal
 import socket
+import sys
 from collections.abc import Sequence
 from multiprocessing.connection import wait
 from typing import Annotated
 
 import typer
 
-from evidence.cli.app import app, err_console
+from evidence.cli.app import app, err_console, open_engine
 from evidence.config import Settings
 from evidence.errors import InputError
 
 APP_FACTORY = "api.main:create_app"  # each worker builds its app from the environment
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @app.command()
@@ -38,7 +43,9 @@ def serve(
 
         uvicorn.run(create_app(settings), host=host, port=port)
         return
-    if hasattr(socket, "SO_REUSEPORT"):
+    # Once, here: workers preparing a new database at the same time would race to create it.
+    open_engine(settings=settings).dispose()
+    if sys.platform.startswith("linux"):  # where SO_REUSEPORT spreads connections
         raise typer.Exit(serve_workers(host, port, workers))
     from uvicorn.supervisors import Multiprocess
 
@@ -59,34 +66,41 @@ def serve_workers(host: str, port: int, workers: int) -> int:
     # evidence serve) makes this fail here, rather than the workers joining it.
     listening_socket(host, port).close()
     spawn = multiprocessing.get_context("spawn")
-    processes = [spawn.Process(target=_worker, args=(host, port)) for _ in range(workers)]
+    args = (host, port, os.getpid())
+    processes = [spawn.Process(target=_worker, args=args) for _ in range(workers)]
+    # Ctrl-C (SIGINT) or SIGTERM: each worker is sent SIGTERM and shuts down gracefully. (From a
+    # terminal the workers get the SIGINT too; uvicorn takes a SIGTERM after it as the same
+    # request, where a second SIGINT would cut the shutdown short.)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda *_: _terminate(processes))
     for process in processes:
         process.start()
-    # Ctrl-C reaches every process of the terminal's group: the workers shut down themselves.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: _stop(processes))
     try:
         wait([process.sentinel for process in processes])
-        ended = [process.exitcode for process in processes if process.exitcode is not None]
     finally:
-        _stop(processes)
-        signal.signal(signal.SIGINT, previous)
+        _terminate(processes)
+        for process in processes:
+            process.join()  # and only then is its exit code known
     # uvicorn ends on SIGINT or SIGTERM by raising it again once shut down: stopped, not failed.
     stopped = (0, -signal.SIGINT, -signal.SIGTERM)
-    return next((code for code in ended if code not in stopped), 0)
+    return next((p.exitcode for p in processes if p.exitcode not in stopped), 0) or 0
 
 
-def _stop(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
+def _terminate(processes: Sequence[multiprocessing.process.BaseProcess]) -> None:
     for process in processes:
-        if process.is_alive():
-            process.terminate()  # uvicorn shuts down gracefully on SIGTERM
-    for process in processes:
-        process.join()
+        if process.pid is not None and process.is_alive():
+            process.terminate()
 
 
-def _worker(host: str, port: int) -> None:
-    """One server process: its own listening socket, the app built from the environment."""
+def _worker(host: str, port: int, supervisor: int) -> None:
+    """One server process: its own listening socket, the app built from the environment; it
+    ends when the supervisor does, however that ends (SIGKILL included)."""
     import uvicorn
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # the kernel's word when the supervisor dies
+    if os.getppid() != supervisor:  # it died before that was asked
+        return
 
     config = uvicorn.Config(APP_FACTORY, factory=True, host=host, port=port)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port, reuse_port=True)])
