@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -28,18 +28,21 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 MMAP_BYTES = 2**31 - 2**16  # SQLITE_MAX_MMAP_SIZE's default: larger asks are cut to it
 
 
-# Connections kept open for reuse: as many as a server's requests may use at once. Beyond them a
-# request waits for one rather than opening a connection to close it again (SQLAlchemy's default
-# of 5 plus 10 such "overflow" ones had a loaded server open and close a connection per search,
-# and a fresh SQLite connection reads the schema and warms its cache again).
+# Connections kept open for reuse: more than a server process searches with at once (see
+# api.main.search_slots), so a loaded server keeps reusing them. SQLAlchemy's default of 5 had it
+# open and close a connection per search, and a fresh SQLite connection reads the schema and
+# warms its cache again. Beyond them, up to as many more open for a burst (writes, pages) and
+# close after, rather than a request waiting for one.
 POOL_SIZE = 20
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    pooling: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": 0, "pool_timeout": 60}
+    pooling: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if url.startswith("sqlite"):
         connect_args = {"timeout": 30, "check_same_thread": False}
+        if make_url(url).database in (None, "", ":memory:"):
+            pooling = {}  # one connection a thread (SingletonThreadPool): no pool to size
         engine = create_engine(url, connect_args=connect_args, **pooling)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine

@@ -99,3 +99,10 @@ def test_migrations_make_what_the_models_say(empty_url: str) -> None:
         differences = compare_metadata(context, metadata)
     engine.dispose()
     assert differences == []
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_database_opens(url: str) -> None:
+    engine = make_engine(url)  # no pool to size: one connection a thread
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1
