@@ -170,3 +170,31 @@ def test_read_docx_footer_table_reference_continues_the_body_list() -> None:
         ("1", "Smolen"),
         ("2", "Nishimoto"),
     ]
+
+
+def footer_document(*lines: str, body: str = TRIAL) -> bytes:
+    """Write a one-paragraph document whose footer has these lines, one paragraph each."""
+    document = docx.Document()
+    document.add_paragraph(body)
+    footer = document.sections[0].footer
+    footer.paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        footer.add_paragraph(line)
+    return save(document)
+
+
+def test_read_docx_footer_numbers_set_with_a_tab_are_kept() -> None:
+    # Word sets a numbered line as number, tab, text: the number is the reference's label.
+    (text,) = page_texts(footer_document(f"3.\t{SMOLEN}", f"[7]\t{NISHIMOTO}"))
+    assert text.endswith(f"References\n3. {SMOLEN}\n7. {NISHIMOTO}")
+
+
+def test_read_docx_numbered_references_run_together_in_one_footer_line() -> None:
+    (text,) = page_texts(footer_document(f"Sources: 1. {SMOLEN} 2. {NISHIMOTO}"))
+    assert text.endswith(f"References\n1. {SMOLEN}\n2. {NISHIMOTO}")
+
+
+def test_read_docx_source_after_a_notice_is_a_reference_and_the_notice_is_not() -> None:
+    (text,) = page_texts(footer_document(f"Confidential | Source: {NISHIMOTO}"))
+    assert text.endswith(f"References\n1. {NISHIMOTO}")
+    assert "Confidential" not in text

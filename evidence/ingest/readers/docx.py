@@ -51,6 +51,7 @@ _RUN_TEXT = {
     qn("w:cr"): "\n",
     qn("w:noBreakHyphen"): "-",
 }
+_LABEL_ONLY = re.compile(r"\s*(?:\[\d{1,3}\]|\d{1,3}\s*[.、)）])\s*")  # "3." before a tab
 _LIST_STYLE_MARK = "List"  # Word's "List Paragraph", "List Bullet 2", "List Number", ...
 # A reference list of the body's own: then notes are not made into one.
 REFERENCE_LIST = re.compile(r"\s*(?:references?|bibliography|参考文献)\s*[:：]?\s*", re.I)
@@ -118,9 +119,21 @@ def _header_footer_lines(document: WordDocument, notes: DocumentNotes) -> list[s
         for root in header_footer_roots(document)
         for p in root.iter(qn("w:p"))
         if not any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
-        for line in re.split(r"[\t\n\f]", _paragraph_text(p, notes))
+        for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, notes)))
         if line.strip()
     ]
+
+
+def _label_joined(pieces: list[str]) -> list[str]:
+    """Join a piece that is only a list number ("3.", "[3]") to the text after it: Word sets a
+    numbered line as number, tab, text."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _LABEL_ONLY.fullmatch(joined[-1]):
+            joined[-1] = f"{joined[-1].strip()} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _numbers(paragraphs: list[str]) -> set[int]:

@@ -31,6 +31,9 @@ PAGE_NUMBER = re.compile(
     r"|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?",
     re.IGNORECASE,
 )
+# Where the next of several numbered references run together in one line begins: "…987-997.
+# 2. Nishimoto …" (after a sentence's end, a number and its dot or bracket, then a space).
+_NEXT_NUMBERED = re.compile(r"(?<=[.;])\s+(?=(?:\[\d{1,3}\]|\d{1,3}[.)])\s)")
 _PAGE_OF = re.compile(r"\bpage\s+\d+\s+of\s+\d+\b", re.IGNORECASE)  # beside a citation
 # What introduces a citation in a footer; the citation follows it.
 _SOURCE_LEAD = re.compile(
@@ -75,25 +78,31 @@ def find_running_references(lines: Iterable[str]) -> list[RunningReference]:
         text = " ".join(_PAGE_OF.sub(" ", line).split())
         if PAGE_NUMBER.fullmatch(text):
             continue
-        reference = _as_reference(text)
-        if reference is not None:
+        for reference in _as_references(text):
             found.setdefault(reference.text, reference)
     return list(found.values())
 
 
-def _as_reference(text: str) -> RunningReference | None:
-    """Read a line as a reference: numbered, after a "Source:" lead, or a citation on its own."""
-    lead = _SOURCE_LEAD.match(text)
+def _as_references(text: str) -> list[RunningReference]:
+    """Read a line as references: numbered ones (several may run together), one after a
+    "Source:" lead (at the start, or after a notice: "Confidential | Source: …"), or a
+    citation on its own."""
+    lead = _SOURCE_LEAD.search(text)
     body = text[lead.end() :] if lead else text
-    numbered = NUMBERED.match(body)
-    if numbered:
-        cited = numbered.group("body").strip()
-        if looks_like_reference(cited, numbered=True):
-            return RunningReference(numbered.group("bracket") or numbered.group("plain"), cited)
-    # "Source:" says a citation follows, as a number would.
-    if looks_like_reference(body, numbered=lead is not None):
-        return RunningReference(None, body)
-    return None
+    leading = lead is not None and lead.start() == 0
+    numbered = [NUMBERED.match(piece) for piece in _NEXT_NUMBERED.split(body)]
+    if all(numbered) and all(
+        looks_like_reference(m.group("body").strip(), numbered=True) for m in numbered if m
+    ):
+        return [
+            RunningReference(m.group("bracket") or m.group("plain"), m.group("body").strip())
+            for m in numbered
+            if m
+        ]
+    # A "Source:" that opens the line says a citation follows, as a number would.
+    if looks_like_reference(body, numbered=leading):
+        return [RunningReference(None, body)]
+    return []
 
 
 def number_references(
