@@ -198,3 +198,10 @@ def test_read_docx_source_after_a_notice_is_a_reference_and_the_notice_is_not() 
     (text,) = page_texts(footer_document(f"Confidential | Source: {NISHIMOTO}"))
     assert text.endswith(f"References\n1. {NISHIMOTO}")
     assert "Confidential" not in text
+
+
+def test_read_docx_a_citation_alone_in_the_header_is_the_running_head_not_a_reference() -> None:
+    document = docx.Document()
+    document.add_paragraph(FIVE_YEARS)
+    document.sections[0].header.paragraphs[0].text = NISHIMOTO  # the article's own running head
+    assert page_texts(save(document)) == [FIVE_YEARS]

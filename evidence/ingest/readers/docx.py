@@ -78,7 +78,10 @@ def _document_pages(document: WordDocument) -> list[str]:
     texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
     own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
     notes.as_references = not own_list
-    running = find_running_references(_header_footer_lines(document, notes))
+    running = find_running_references(
+        _header_footer_lines(document, notes, footers=False),
+        _header_footer_lines(document, notes, footers=True),
+    )
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
     for block in body.xpath(_BLOCKS):
@@ -111,12 +114,16 @@ def _document_pages(document: WordDocument) -> list[str]:
     return ["\n\n".join(paragraphs) for paragraphs in pages]
 
 
-def _header_footer_lines(document: WordDocument, notes: DocumentNotes) -> list[str]:
-    """Return the lines of the headers and footers shown, tables and text boxes included; tabs
-    separate what Word sets left, centre and right, so they end a line too."""
+def _header_footer_lines(
+    document: WordDocument, notes: DocumentNotes, *, footers: bool
+) -> list[str]:
+    """Return the lines of the footers (or the headers) shown, tables and text boxes included;
+    tabs separate what Word sets left, centre and right, so they end a line too."""
+    tag = qn("w:ftr") if footers else qn("w:hdr")
     return [
         line
         for root in header_footer_roots(document)
+        if root.tag == tag
         for p in root.iter(qn("w:p"))
         if not any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
         for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, notes)))

@@ -71,22 +71,27 @@ def header_footer_roots(document: WordDocument) -> list[Any]:
     return list(roots.values())
 
 
-def find_running_references(lines: Iterable[str]) -> list[RunningReference]:
-    """Return the header and footer lines that are references, each text once, in order."""
+def find_running_references(
+    header_lines: Iterable[str], footer_lines: Iterable[str]
+) -> list[RunningReference]:
+    """Return the header and footer lines that are references, each text once, in order. A
+    header's must be numbered or follow a "Source:" lead: a citation on its own there is the
+    running head of the article itself ("Ann Rheum Dis 2019;78:123-130"), not what it cites."""
     found: dict[str, RunningReference] = {}
-    for line in lines:
-        text = " ".join(_PAGE_OF.sub(" ", line).split())
-        if PAGE_NUMBER.fullmatch(text):
-            continue
-        for reference in _as_references(text):
-            found.setdefault(reference.text, reference)
+    for lines, standalone in ((header_lines, False), (footer_lines, True)):
+        for line in lines:
+            text = " ".join(_PAGE_OF.sub(" ", line).split())
+            if PAGE_NUMBER.fullmatch(text):
+                continue
+            for reference in _as_references(text, standalone=standalone):
+                found.setdefault(reference.text, reference)
     return list(found.values())
 
 
-def _as_references(text: str) -> list[RunningReference]:
+def _as_references(text: str, *, standalone: bool) -> list[RunningReference]:
     """Read a line as references: numbered ones (several may run together), one after a
-    "Source:" lead (at the start, or after a notice: "Confidential | Source: …"), or a
-    citation on its own."""
+    "Source:" lead (at the start, or after a notice: "Confidential | Source: …"), or, when
+    `standalone`, a citation on its own."""
     lead = _SOURCE_LEAD.search(text)
     body = text[lead.end() :] if lead else text
     leading = lead is not None and lead.start() == 0
@@ -100,7 +105,7 @@ def _as_references(text: str) -> list[RunningReference]:
             if m
         ]
     # A "Source:" that opens the line says a citation follows, as a number would.
-    if looks_like_reference(body, numbered=leading):
+    if (lead or standalone) and looks_like_reference(body, numbered=leading):
         return [RunningReference(None, body)]
     return []
 
