@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Annotated, TypeVar
 
-from anyio import CapacityLimiter
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Path, Query, Request, Security
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -23,6 +23,8 @@ from evidence.errors import InputError
 from evidence.pubmed.client import EUtilsClient
 from evidence.search import MAX_LIMIT
 from evidence.verify.verdicts import VERDICTS
+
+Searched = TypeVar("Searched")
 
 
 # Async, so FastAPI calls them on the event loop, not by a trip to its thread pool.
@@ -42,6 +44,21 @@ async def get_search_slots(request: Request) -> CapacityLimiter:
     """Return the app's limit on searches running at once (see api.main.search_slots)."""
     slots: CapacityLimiter = request.app.state.search_slots
     return slots
+
+
+async def in_search_slot(
+    engine: Engine, slots: CapacityLimiter, work: Callable[[Session], Searched]
+) -> Searched:
+    """Run a search's work in a worker thread, with a session opened and closed there, at most
+    `slots` at once (the others wait their turn): one trip to the thread pool, where a sync
+    route with SessionDep takes several (FastAPI runs a sync dependency, its teardown, the
+    route and the check of what it returns each in the pool)."""
+    return await to_thread.run_sync(_in_session, engine, work, limiter=slots)
+
+
+def _in_session(engine: Engine, work: Callable[[Session], Searched]) -> Searched:
+    with Session(engine) as session:
+        return work(session)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

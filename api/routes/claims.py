@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
-from anyio import to_thread
 from fastapi import APIRouter
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from api.deps import (
     Cursor,
@@ -20,6 +16,7 @@ from api.deps import (
     SearchSlots,
     SearchText,
     SessionDep,
+    in_search_slot,
 )
 from api.deps import VerdictFilter as Verdict
 from api.errors import error_responses
@@ -43,20 +40,11 @@ async def read_claims(
     cursor: Cursor = None,
 ) -> ClaimPage:
     """Find claims by relevance to `q`, else list them in id order; one page at a time."""
-    # The busiest route takes one trip to a worker thread, its session opened and closed there:
-    # as a sync route with SessionDep it took five (FastAPI runs a sync dependency, its
-    # teardown, the route and the check of what it returns each in the pool). At most `slots`
-    # searches run at once; the others wait their turn.
     search = partial(
         search_claims, q=q, topic=topic, document_id=document, verdict=verdict, pmid=pmid,
         limit=limit, cursor=cursor,
     )  # fmt: skip
-    return await to_thread.run_sync(_in_session, engine, search, limiter=slots)
-
-
-def _in_session(engine: Engine, search: Callable[[Session], ClaimPage]) -> ClaimPage:
-    with Session(engine) as session:
-        return search(session)
+    return await in_search_slot(engine, slots, search)
 
 
 @router.get("/{claim_id}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import Session
 
-from api.deps import Id, SessionDep
+from api.deps import EngineDep, Id, SearchSlots, SessionDep, in_search_slot
 from api.web.rendering import HtmlRoute, render_page
 from evidence.documents import MAX_ID, list_documents, overview_documents
 from evidence.errors import InputError
@@ -62,9 +64,10 @@ class SearchForm:
 
 
 @router.get("/")
-def search_page(
+async def search_page(
     request: Request,
-    session: SessionDep,
+    engine: EngineDep,
+    slots: SearchSlots,
     q: FormText = None,
     topic: FormText = None,
     verdict: FormText = None,
@@ -73,6 +76,13 @@ def search_page(
 ) -> Response:
     """Search claims (or list them) with their citations, papers and verdicts."""
     form = SearchForm.read(q=q, topic=topic, verdict=verdict, document=document)
+    # Searched and drawn in a worker thread, sharing GET /claims's limit on searches at once.
+    return await in_search_slot(engine, slots, partial(_search_page, request, form, cursor))
+
+
+def _search_page(
+    request: Request, form: SearchForm, cursor: str | None, session: Session
+) -> Response:
     page = search_claims(
         session, q=form.q, topic=form.topic, verdict=form.verdict, document_id=form.document,
         limit=PAGE_SIZE, cursor=cursor or None,
