@@ -205,3 +205,23 @@ def test_read_docx_a_citation_alone_in_the_header_is_the_running_head_not_a_refe
     document.add_paragraph(FIVE_YEARS)
     document.sections[0].header.paragraphs[0].text = NISHIMOTO  # the article's own running head
     assert page_texts(save(document)) == [FIVE_YEARS]
+
+
+def test_footer_lists_that_start_again_in_each_section_link_no_marker_wrongly(
+    engine: Engine,
+) -> None:
+    document = docx.Document()
+    document.add_paragraph(TRIAL)  # its [1] is section 1's footer's 1: Smolen
+    document.sections[0].footer.paragraphs[0].text = f"1. {SMOLEN}"
+    second = document.add_section(WD_SECTION.NEW_PAGE)
+    second.footer.is_linked_to_previous = False
+    second.footer.paragraphs[0].text = f"1. {NISHIMOTO}"
+    document.add_paragraph("Five-year data showed sustained responses in most patients [1].")
+    source = read_document_bytes(save(document), filename="report.docx")
+    report = ingest_source(engine, source)
+    # Which 1 a marker means is not known: both are left unresolved (verification says so), and
+    # neither is linked to the other section's reference.
+    assert report.citations == 2 and report.dangling_markers == 2
+    with Session(engine) as session:
+        claims = list_claims(session, document_id=report.document_id)
+    assert all(claim.citations == [] for claim in claims)

@@ -114,8 +114,17 @@ def number_references(
     references: Iterable[RunningReference], *, taken: set[int]
 ) -> list[tuple[int, str]]:
     """Number references as written; one unnumbered, or whose number is taken, gets the next
-    number after all others (its marker in the body, if any, cannot be told apart)."""
-    used = set(taken)
+    number after all others (its marker in the body, if any, cannot be told apart).
+
+    A number two footers give to different references (lists that start again in each
+    section) is given to neither: the body's markers of that number are left unresolved, which
+    verification reports, rather than all linked to the first section's reference."""
+    references = list(references)
+    texts_of: dict[int, set[str]] = {}
+    for reference in references:
+        if reference.label:
+            texts_of.setdefault(int(reference.label), set()).add(reference.text)
+    used = set(taken) | {number for number, texts in texts_of.items() if len(texts) > 1}
     numbered: list[tuple[int, str]] = []
     pending: list[str] = []
     for reference in references:
