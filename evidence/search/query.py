@@ -77,8 +77,7 @@ def search_claims(
     topic, document, the verdict or PMID of a citation; one page at a time (keyset)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if "\x00" in (q or "") + (topic or ""):
-        raise InputError("the query contains a NUL character")
+    _refuse_nul(q, topic)
     after = _read_cursor(cursor)
     filters = Filters(topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
     tokens = query_tokens(q) if q else []
@@ -113,8 +112,7 @@ def claim_ids_found(
     """Return the ids of every claim a search for `q` finds (all its own-word matches, then
     those found through evidence), unranked and unpaged; and whether PAPER_CAP cut the search
     through evidence. For work on everything a search finds (an export), not for pages."""
-    if "\x00" in q + (topic or ""):
-        raise InputError("the query contains a NUL character")
+    _refuse_nul(q, topic)
     tokens = query_tokens(q)
     if not tokens:
         return [], False
@@ -187,6 +185,11 @@ def _through_evidence(
     scores = evidence_scores(counted)
     rows = sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
     return rows, capped
+
+
+def _refuse_nul(q: str | None, topic: str | None) -> None:
+    if "\x00" in (q or "") + (topic or ""):  # no database takes it in a text
+        raise InputError("the query contains a NUL character")
 
 
 def _order(row: Row) -> tuple[float, int]:

@@ -78,9 +78,10 @@ def _document_pages(document: WordDocument) -> list[str]:
     texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
     own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
     notes.as_references = not own_list
+    roots = header_footer_roots(document)
     running = find_running_references(
-        _header_footer_lines(document, notes, footers=False),
-        _header_footer_lines(document, notes, footers=True),
+        _header_footer_lines([r for r in roots if r.tag == qn("w:hdr")], notes),
+        _header_footer_lines([r for r in roots if r.tag == qn("w:ftr")], notes),
     )
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
@@ -114,16 +115,12 @@ def _document_pages(document: WordDocument) -> list[str]:
     return ["\n\n".join(paragraphs) for paragraphs in pages]
 
 
-def _header_footer_lines(
-    document: WordDocument, notes: DocumentNotes, *, footers: bool
-) -> list[str]:
-    """Return the lines of the footers (or the headers) shown, tables and text boxes included;
-    tabs separate what Word sets left, centre and right, so they end a line too."""
-    tag = qn("w:ftr") if footers else qn("w:hdr")
+def _header_footer_lines(roots: list[Any], notes: DocumentNotes) -> list[str]:
+    """Return the lines of these headers or footers, tables and text boxes included; tabs
+    separate what Word sets left, centre and right, so they end a line too."""
     return [
         line
-        for root in header_footer_roots(document)
-        if root.tag == tag
+        for root in roots
         for p in root.iter(qn("w:p"))
         if not any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
         for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, notes)))
