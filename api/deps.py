@@ -40,19 +40,23 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
-async def get_search_slots(request: Request) -> CapacityLimiter:
-    """Return the app's limit on searches running at once (see api.main.search_slots)."""
-    slots: CapacityLimiter = request.app.state.search_slots
+async def get_search_slots(request: Request) -> CapacityLimiter | None:
+    """Return the app's limit on searches running at once in threads, or None to run them in
+    the event loop (see api.main.search_slots)."""
+    slots: CapacityLimiter | None = request.app.state.search_slots
     return slots
 
 
 async def in_search_slot(
-    engine: Engine, slots: CapacityLimiter, work: Callable[[Session], Searched]
+    engine: Engine, slots: CapacityLimiter | None, work: Callable[[Session], Searched]
 ) -> Searched:
-    """Run a search's work in a worker thread, with a session opened and closed there, at most
-    `slots` at once (the others wait their turn): one trip to the thread pool, where a sync
-    route with SessionDep takes several (FastAPI runs a sync dependency, its teardown, the
-    route and the check of what it returns each in the pool)."""
+    """Run a search's work with a session opened and closed around it: in the event loop when
+    `slots` is None, else in a worker thread, at most `slots` at once (the others wait their
+    turn): one trip to the thread pool, where a sync route with SessionDep takes several
+    (FastAPI runs a sync dependency, its teardown, the route and the check of what it returns
+    each in the pool)."""
+    if slots is None:
+        return _in_session(engine, work)
     return await to_thread.run_sync(_in_session, engine, work, limiter=slots)
 
 
@@ -63,7 +67,7 @@ def _in_session(engine: Engine, work: Callable[[Session], Searched]) -> Searched
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SearchSlots = Annotated[CapacityLimiter, Depends(get_search_slots)]
+SearchSlots = Annotated[CapacityLimiter | None, Depends(get_search_slots)]
 
 
 def get_session(engine: EngineDep) -> Iterator[Session]:

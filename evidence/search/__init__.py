@@ -9,7 +9,7 @@ How the work stays bounded at a million claims (`bench/search.py` measures it):
 
 - Each paper's words are indexed once (`paper_search`, one row a paper), not copied into every
   claim that cites it; `claim_paper` links a paper to the claims resting on it.
-- Claims whose own words hold every query word come first. Of those, the `RANK_CAP` (1,000)
+- Claims whose own words hold every query word come first. Of those, the `RANK_CAP` (200)
   most recent (highest id) are ranked (BM25 over the claim's own tokens, score in (1, 2]); a
   word so common that more claims hold it ranks only those, and the older ones follow, newest
   first, unranked (score exactly 1). The page query reads at most `RANK_CAP` + 1 matches.

@@ -36,7 +36,7 @@ from evidence.search.rank import (
 )
 
 MAX_LIMIT = 100
-RANK_CAP = 1000  # own-word matches ranked per query: the most recent ones
+RANK_CAP = 200  # own-word matches ranked per query: the most recent ones
 PAPER_CAP = 200  # papers looked in per query word: the most recent ones holding it
 
 Row = tuple[float, int]  # (score, claim id)
