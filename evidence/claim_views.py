@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel
+from sqlalchemy import bindparam
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -67,13 +68,7 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
 
 def claims_by_ids(session: Session, claim_ids: list[int]) -> list[ClaimPublic]:
     """Return these claims, in the order given."""
-    rows: list[Any] = list(
-        session.connection().execute(
-            sql_select(*CLAIM_COLUMNS, col(Page.number))
-            .join(Page, col(Page.id) == col(Claim.page_id))
-            .where(col(Claim.id).in_(claim_ids))
-        )
-    )  # rows of plain columns, named as Claim's attributes: no ORM objects to build
+    rows: list[Any] = list(session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}))
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
     rows.sort(key=lambda row: order[row.id])
     return claims_public(session, [(row, row.number) for row in rows])
@@ -102,6 +97,30 @@ CITED_COLUMNS = (
     col(Paper.pmid), *(Citation.__table__.c[name] for name in PARSED_FIELDS),  # type: ignore[attr-defined]
 )  # fmt: skip
 
+# The statements of a page of claims, built once (building one cost as much as running it): the
+# claims (rows of plain columns, named as Claim's attributes, no ORM objects to build), their
+# citations and their markers.
+CLAIM_IDS = bindparam("claim_ids", expanding=True)
+CLAIMS_BY_IDS = (
+    sql_select(*CLAIM_COLUMNS, col(Page.number))
+    .join(Page, col(Page.id) == col(Claim.page_id))
+    .where(col(Claim.id).in_(CLAIM_IDS))
+)
+CITED_BY_CLAIMS = (
+    sql_select(*CITED_COLUMNS)
+    .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
+    .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
+    .where(col(ClaimCitation.claim_id).in_(CLAIM_IDS))
+    .order_by(col(Citation.position))
+)
+MARKERS_OF_CLAIMS = (
+    sql_select(
+        col(Marker.claim_id), col(Marker.label), col(Marker.position), col(Marker.citation_id)
+    )
+    .where(col(Marker.claim_id).in_(CLAIM_IDS))
+    .order_by(col(Marker.position), col(Marker.id))
+)
+
 
 def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) -> list[ClaimPublic]:
     """Shape claims (with their page numbers) for users: citations and markers included.
@@ -112,14 +131,7 @@ def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) ->
     claim_ids = [claim.id for claim, _ in rows]
     connection = session.connection()
     cited: dict[int, list[ClaimCitationPublic]] = defaultdict(list)
-    link_rows = connection.execute(
-        sql_select(*CITED_COLUMNS)
-        .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
-        .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
-        .where(col(ClaimCitation.claim_id).in_(claim_ids))
-        .order_by(col(Citation.position))
-    )
-    for row in link_rows:
+    for row in connection.execute(CITED_BY_CLAIMS, {"claim_ids": claim_ids}).all():
         claim_id, method, citation_id, label, as_written, resolution, verdict, pmid = row[:8]
         cited[claim_id].append(
             ClaimCitationPublic.model_construct(
@@ -134,13 +146,7 @@ def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) ->
             )
         )
     markers: dict[int, list[MarkerPublic]] = defaultdict(list)
-    marker_rows = connection.execute(
-        sql_select(
-            col(Marker.claim_id), col(Marker.label), col(Marker.position), col(Marker.citation_id)
-        )
-        .where(col(Marker.claim_id).in_(claim_ids))
-        .order_by(col(Marker.position), col(Marker.id))
-    )
+    marker_rows = connection.execute(MARKERS_OF_CLAIMS, {"claim_ids": claim_ids}).all()
     for claim_id, label, position, citation_id in marker_rows:
         markers[claim_id].append(
             MarkerPublic.model_construct(label=label, position=position, citation_id=citation_id)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, or_, table, text
+from sqlalchemy import Integer, String, bindparam, func, literal_column, or_, table, text
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -77,17 +78,37 @@ def citation_verdict_is(verdict: str) -> ColumnElement[bool]:
     return col(Citation.verdict) == verdict
 
 
-def _is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
-def _fts_match(fts: str, tokens: Sequence[str]) -> Any:
-    return text(f"{fts} MATCH :match").bindparams(match=" AND ".join(f'"{t}"' for t in tokens))
+def _matched(dialect: str, tokens: Sequence[str]) -> str:
+    """Return the tokens as FTS5's MATCH (SQLite) or to_tsquery's text (PostgreSQL) takes them:
+    every token, each quoted."""
+    if dialect == "sqlite":
+        return " AND ".join(f'"{t}"' for t in tokens)
+    return " & ".join(f"'{t}'" for t in tokens)
 
 
-def _tsquery(tokens: Sequence[str]) -> Any:
-    lexemes = " & ".join(f"'{t}'" for t in tokens)
-    return func.to_tsquery("simple", bindparam("tsquery", lexemes))
+def _run(session: Session, statement: Any, **params: Any) -> Sequence[Any]:
+    """Execute a statement built once (below) with this search's values; return its rows (plain
+    tuples to read, fetched at once rather than row by row)."""
+    return session.connection().execute(statement, params).all()
+
+
+# Statements are built once for each shape and kept (lru_cache): building one cost about as much
+# as the database's work for a page (0.25 ms). Values are bound parameters: MATCHED, BELOW, LIMIT.
+MATCHED = bindparam("matched", type_=String)
+BELOW = bindparam("below", type_=Integer)
+LIMIT = bindparam("limit", type_=Integer)
+
+
+def _fts_match(fts: str) -> Any:
+    return text(f"{fts} MATCH :matched").bindparams(MATCHED)
+
+
+def _tsquery_match(vector: Any) -> Any:
+    return vector.op("@@")(func.to_tsquery("simple", MATCHED))
 
 
 def own_matches(
@@ -97,44 +118,48 @@ def own_matches(
     *,
     limit: int,
     below: int | None = None,
-) -> list[tuple[int, str]]:
+) -> Sequence[tuple[int, str]]:
     """Return (claim id, own tokens) of the claims whose own words hold every token, newest
     first, at most `limit`, only ids below `below` when given."""
-    query = _own_query(session, tokens, filters, below=below, with_own=True)
-    return [(row[0], row[1]) for row in session.connection().execute(query.limit(limit))]
+    dialect = _dialect(session)
+    statement = _own_query(dialect, filters, with_own=True, below=below is not None)
+    matched = _matched(dialect, tokens)
+    if below is None:
+        return _run(session, statement, matched=matched, limit=limit)
+    return _run(session, statement, matched=matched, limit=limit, below=below)
 
 
 def own_match_ids(session: Session, tokens: Sequence[str], filters: Filters) -> list[int]:
     """Return the ids of every claim whose own words hold every token, newest first."""
-    query = _own_query(session, tokens, filters, below=None, with_own=False)
-    return [row[0] for row in session.connection().execute(query)]
+    dialect = _dialect(session)
+    statement = _own_query(dialect, filters, with_own=False, below=False)
+    return [row[0] for row in _run(session, statement, matched=_matched(dialect, tokens))]
 
 
-def _own_query(
-    session: Session, tokens: Sequence[str], filters: Filters, *, below: int | None, with_own: bool
-) -> Any:
+@lru_cache(maxsize=256)
+def _own_query(dialect: str, filters: Filters, *, with_own: bool, below: bool) -> Any:
+    """The claims whose own words hold MATCHED, newest first: with their own tokens, at most
+    LIMIT and below BELOW (`with_own`, `below`), or just every id."""
     claim_id = col(ClaimSearch.claim_id)
-    if _is_sqlite(session):
+    if dialect == "sqlite":
         rowid = CLAIM_FTS.c.rowid
         query: Any = select(rowid).select_from(CLAIM_FTS)
         if with_own:
             query = select(claim_id, ClaimSearch.own).select_from(CLAIM_FTS)
             query = query.join(ClaimSearch, claim_id == rowid)
-        query = query.where(_fts_match("claim_fts", tokens)).order_by(rowid.desc())
-        if below is not None:
-            query = query.where(rowid < below)
+        query = query.where(_fts_match("claim_fts")).order_by(rowid.desc())
         matched: Any = rowid
     else:
         vector: Any = literal_column("claim_search.search_vector")
         query = select(claim_id, ClaimSearch.own) if with_own else select(claim_id)
-        query = query.where(vector.op("@@")(_tsquery(tokens))).order_by(claim_id.desc())
-        if below is not None:
-            query = query.where(claim_id < below)
+        query = query.where(_tsquery_match(vector)).order_by(claim_id.desc())
         matched = claim_id
+    if below:
+        query = query.where(matched < BELOW)
     conditions = filters.conditions()
     if conditions:
         query = query.join(Claim, col(Claim.id) == matched).where(*conditions)
-    return query
+    return query.limit(LIMIT) if with_own else query
 
 
 def papers_holding(
@@ -142,15 +167,22 @@ def papers_holding(
 ) -> list[int]:
     """Return the ids of the papers whose words hold the token, newest first, at most `limit`;
     only papers a claim of `document_id` rests on, when given."""
-    if _is_sqlite(session):
+    dialect = _dialect(session)
+    statement = _papers_query(dialect, document_id)
+    rows = _run(session, statement, matched=_matched(dialect, [token]), limit=limit)
+    return [row[0] for row in rows]
+
+
+@lru_cache(maxsize=64)
+def _papers_query(dialect: str, document_id: int | None) -> Any:
+    if dialect == "sqlite":
         paper_id: Any = PAPER_FTS.c.rowid
-        query: Any = select(paper_id).select_from(PAPER_FTS)
-        query = query.where(_fts_match("paper_fts", [token]))
+        query: Any = select(paper_id).select_from(PAPER_FTS).where(_fts_match("paper_fts"))
     else:
         paper_id = literal_column("paper_search.paper_id")
         vector: Any = literal_column("paper_search.search_vector")
         query = select(paper_id).select_from(table("paper_search"))
-        query = query.where(vector.op("@@")(_tsquery([token])))
+        query = query.where(_tsquery_match(vector))
     if document_id is not None:
         cited = (
             select(ClaimPaper.paper_id)
@@ -158,9 +190,7 @@ def papers_holding(
             .where(col(Claim.document_id) == document_id)
         )
         query = query.where(paper_id.in_(cited))
-    return [
-        row[0] for row in session.connection().execute(query.order_by(paper_id.desc()).limit(limit))
-    ]
+    return query.order_by(paper_id.desc()).limit(LIMIT)
 
 
 def papers_holding_any(
@@ -168,19 +198,21 @@ def papers_holding_any(
 ) -> dict[int, list[str]]:
     """Return, for each of these claims, the PMIDs of the papers it rests on whose words hold
     one of the tokens: why a claim was found through its evidence."""
-    query = (
-        select(ClaimPaper.claim_id, Paper.pmid, PaperSearch.words)
-        .join(Paper, col(Paper.id) == col(ClaimPaper.paper_id))
-        .join(PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id))
-        .where(col(ClaimPaper.claim_id).in_(list(claim_ids)))
-        .order_by(col(ClaimPaper.claim_id), col(Paper.id))
-    )
     wanted = set(tokens)
     found: dict[int, list[str]] = {}
-    for claim_id, pmid, words in session.connection().execute(query):
+    for claim_id, pmid, words in _run(session, PAPERS_OF_CLAIMS, claim_ids=list(claim_ids)):
         if pmid and wanted.intersection(words.split()):
             found.setdefault(claim_id, []).append(pmid)
     return found
+
+
+PAPERS_OF_CLAIMS = (
+    select(ClaimPaper.claim_id, Paper.pmid, PaperSearch.words)
+    .join(Paper, col(Paper.id) == col(ClaimPaper.paper_id))
+    .join(PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id))
+    .where(col(ClaimPaper.claim_id).in_(bindparam("claim_ids", expanding=True)))
+    .order_by(col(ClaimPaper.claim_id), col(Paper.id))
+)
 
 
 def claims_resting_on(
@@ -191,6 +223,15 @@ def claims_resting_on(
     cited paper holds: "贫血" of "贫血 anemia"), so the database, not Python, drops most claims
     that cannot match. Contains as text: a token inside a longer one passes too, and the ranking,
     which counts whole tokens, drops it."""
+    statement = _resting_on_query(filters, tuple(holding))
+    rows: list[tuple[int, int, str]] = []
+    for chunk in chunked(paper_ids):
+        rows += _run(session, statement, paper_ids=chunk)
+    return rows
+
+
+@lru_cache(maxsize=256)
+def _resting_on_query(filters: Filters, holding: tuple[str, ...]) -> Any:
     own = col(ClaimSearch.own)
     link = col(ClaimPaper.claim_id)
     query: Any = select(link, ClaimPaper.paper_id, own)
@@ -199,11 +240,7 @@ def claims_resting_on(
     conditions = filters.conditions()
     if conditions:
         query = query.join(Claim, col(Claim.id) == link).where(*conditions)
-    rows: list[tuple[int, int, str]] = []
-    for chunk in chunked(paper_ids):
-        in_chunk = query.where(col(ClaimPaper.paper_id).in_(chunk))
-        rows += [(row[0], row[1], row[2]) for row in session.connection().execute(in_chunk)]
-    return rows
+    return query.where(col(ClaimPaper.paper_id).in_(bindparam("paper_ids", expanding=True)))
 
 
 def listed(session: Session, filters: Filters, *, after: int | None, limit: int) -> list[int]:
