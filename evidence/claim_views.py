@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
@@ -100,7 +100,7 @@ CITED_COLUMNS = (
 # The statements of a page of claims, built once (building one cost as much as running it): the
 # claims (rows of plain columns, named as Claim's attributes, no ORM objects to build), their
 # citations and their markers.
-CLAIM_IDS = bindparam("claim_ids", expanding=True)
+CLAIM_IDS: BindParameter[list[int]] = bindparam("claim_ids", expanding=True)
 CLAIMS_BY_IDS = (
     sql_select(*CLAIM_COLUMNS, col(Page.number))
     .join(Page, col(Page.id) == col(Claim.page_id))

@@ -85,6 +85,35 @@ def test_sqlite_uses_wal_foreign_keys_and_memory_mapped_reads(tmp_path: Path) ->
         assert connection.execute(text("PRAGMA mmap_size")).scalar() == MMAP_BYTES
 
 
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVIDENCE_TEST_DATABASE_URL is not set")
+def test_postgresql_plans_each_query_for_its_values_without_parallel_workers() -> None:
+    assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    with engine.connect() as connection:
+        assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+        connection.rollback()  # settings of the session, not of a transaction that ends
+        assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+    engine.dispose()
+
+
+def test_search_vectors_are_sampled_ten_times_more_and_back(empty_url: str) -> None:
+    if not empty_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps no statistics to set")
+    engine = make_engine(empty_url)
+    upgrade_database(engine)
+    targets = text(
+        "SELECT attrelid::regclass::text, attstattarget FROM pg_attribute "
+        "WHERE attname = 'search_vector' AND attrelid::regclass::text LIKE '%_search' ORDER BY 1"
+    )
+    with engine.connect() as connection:
+        assert connection.execute(targets).all() == [("claim_search", 1000), ("paper_search", 1000)]
+    command.downgrade(alembic_config(engine), "0005")
+    with engine.connect() as connection:
+        assert {target for _, target in connection.execute(targets)} <= {-1, None}
+    engine.dispose()
+
+
 def test_migrations_make_what_the_models_say(empty_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
