@@ -86,12 +86,13 @@ def test_sqlite_uses_wal_foreign_keys_and_memory_mapped_reads(tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="EVIDENCE_TEST_DATABASE_URL is not set")
-def test_postgresql_plans_each_query_for_its_values_without_parallel_workers() -> None:
+def test_postgresql_plans_each_query_for_its_values_and_random_reads() -> None:
     assert POSTGRES_URL
     engine = make_engine(POSTGRES_URL)
     with engine.connect() as connection:
         assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
         assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.1"
         connection.rollback()  # settings of the session, not of a transaction that ends
         assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
     engine.dispose()
