@@ -4,6 +4,7 @@ uploaded and enriched through the routes; every error in the one JSON shape."""
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -50,6 +51,13 @@ def seeded(engine: Engine, client: TestClient) -> TestClient:
     """A client of an app whose database holds the seed deck, enriched offline and verified."""
     seed(engine)
     return client
+
+
+def test_what_is_loaded_at_startup_is_left_out_of_full_collections(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url))
+    with open_client(app):
+        assert gc.get_freeze_count() > 100_000  # jieba's dictionary, among the rest
+    assert gc.get_freeze_count() == 0
 
 
 def assert_error(response: Any, status: int, kind: str) -> str:
