@@ -51,7 +51,7 @@ def bare_search(engine: Engine, q: str) -> list[int]:
         return [hit.id for hit in search_claims(session, q=q, limit=20).items]
 
 
-def bare_query(engine: Engine, q: str) -> tuple[list[tuple[float, int]], bool]:
+def bare_query(engine: Engine, q: str) -> tuple[list[tuple[float, int]], bool, bool]:
     """The search's own work for the first page (its SQL, fetched, and its ranking), without
     turning rows into claims or snippets: what a bare SQL query would do."""
     with Session(engine) as session:

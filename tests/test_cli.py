@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from evidence.cli import app
 from evidence.db import make_engine
+from evidence.search import RANK_CAP
 from tests.conftest import SEED_DECK
 
 PARSED = {"authors", "first_author", "title", "journal", "year", "month", "volume", "issue",
@@ -32,6 +33,21 @@ def test_ingest_prints_summary_then_says_nothing_changed(database_url: str) -> N
     assert "37 citations of 30 works" in out and "3 dangling markers" in out
     code, out, _ = run(database_url, "ingest", str(SEED_DECK))
     assert code == 0 and "already ingested" in out and "nothing changed" in out
+
+
+def test_search_notes_when_a_common_word_is_ranked_only_in_its_newest_claims(
+    database_url: str, tmp_path: Path
+) -> None:
+    crowd = tmp_path / "crowd.txt"
+    crowd.write_text(
+        "\n\n".join(f"Hepcidin was measured in patient {n}." for n in range(RANK_CAP + 1)),
+        encoding="utf-8",
+    )
+    run(database_url, "ingest", str(crowd))
+    code, _, err = run(database_url, "search", "hepcidin", "--format", "json")
+    assert code == 0 and f"more than {RANK_CAP} claims" in err
+    code, out, err = run(database_url, "search", "hepcidin 7", "--format", "json")
+    assert code == 0 and "more than" not in err and len(json.loads(out)) == 1
 
 
 def test_documents_lists_each_document_with_counts_and_verdicts(database_url: str) -> None:

@@ -46,6 +46,14 @@ def walk(engine: Engine, q: str, size: int) -> list[ClaimHit]:
             cursor = page.next_cursor
 
 
+def test_a_page_says_when_the_ranking_was_cut(crowded: Engine) -> None:
+    with Session(crowded) as session:
+        common = search_claims(session, q="hepcidin", limit=10)
+        rare = search_claims(session, q="hepcidin 42", limit=10)
+    assert common.ranking_capped and not rare.ranking_capped
+    assert not common.evidence_capped
+
+
 def test_a_common_word_ranks_the_newest_and_lists_the_rest(crowded: Engine) -> None:
     hits = walk(crowded, "hepcidin", 100)
     ids = [hit.id for hit in hits]

@@ -21,7 +21,7 @@ from evidence.cli.app import (
     open_engine,
     print_json,
 )
-from evidence.search import MAX_LIMIT, PAPER_CAP, search_claims
+from evidence.search import MAX_LIMIT, PAPER_CAP, RANK_CAP, search_claims
 
 
 @app.command()
@@ -37,6 +37,12 @@ def search(
     """Find claims by their words, their topic, or the evidence they cite; best first."""
     with Session(open_engine()) as session:
         page = search_claims(session, q=query, topic=topic, document_id=document, limit=limit)
+    if page.ranking_capped:
+        err_console.print(
+            f"note: more than {RANK_CAP} claims hold the query's words; the newest {RANK_CAP} are"
+            " ranked, older ones follow unranked, newest first",
+            highlight=False,
+        )
     if page.evidence_capped:
         err_console.print(
             f"note: a word of the query is in more than {PAPER_CAP} papers; claims found only"

@@ -12,7 +12,8 @@ How the work stays bounded at a million claims (`bench/search.py` measures it):
 - Claims whose own words hold every query word come first. Of those, the `RANK_CAP` (200)
   most recent (highest id) are ranked (BM25 over the claim's own tokens, score in (1, 2]); a
   word so common that more claims hold it ranks only those, and the older ones follow, newest
-  first, unranked (score exactly 1). The page query reads at most `RANK_CAP` + 1 matches.
+  first, unranked (score exactly 1); the page says so (`ranking_capped`). The page query
+  reads at most `RANK_CAP` + 1 matches.
 - Then the claims found through their evidence (every word in their own words or in a paper
   they cite, at least one only in a paper; score in (0, 1)): ranked by how many of their papers
   hold each word. A word that more than `PAPER_CAP` (200) papers hold is looked for in the

@@ -60,6 +60,9 @@ class ClaimPage(BaseModel):
     # True when a query word is held by more than PAPER_CAP papers: claims found only through
     # older ones are left out. A document filter makes the search through evidence exact.
     evidence_capped: bool = False
+    # True when more than RANK_CAP claims hold the query's words in their own text: the newest
+    # RANK_CAP are ranked, the older ones follow unranked (score 1.0), newest first.
+    ranking_capped: bool = False
 
 
 def search_claims(
@@ -83,9 +86,9 @@ def search_claims(
     tokens = query_tokens(q) if q else []
     if q is not None and q.strip() and not tokens:
         return ClaimPage(items=[], next_cursor=None)  # only punctuation or stop words
-    capped = False
+    capped = ranking_capped = False
     if tokens:
-        rows, capped = _ranked(session, tokens, filters, after, limit + 1)
+        rows, ranking_capped, capped = _ranked(session, tokens, filters, after, limit + 1)
     else:
         ids = listed(session, filters, after=after[1] if after else None, limit=limit + 1)
         rows = [(0.0, claim_id) for claim_id in ids]
@@ -103,7 +106,9 @@ def search_claims(
         for claim in claims_by_ids(session, [claim_id for _, claim_id in page])
     ]
     next_cursor = _write_cursor(*page[-1]) if more and page else None
-    return ClaimPage(items=items, next_cursor=next_cursor, evidence_capped=capped)
+    return ClaimPage(
+        items=items, next_cursor=next_cursor, evidence_capped=capped, ranking_capped=ranking_capped
+    )
 
 
 def claim_ids_found(
@@ -124,18 +129,20 @@ def claim_ids_found(
 
 def _ranked(
     session: Session, tokens: list[str], filters: Filters, after: Row | None, need: int
-) -> tuple[list[Row], bool]:
+) -> tuple[list[Row], bool, bool]:
     """Return up to `need` (score, id) after the cursor: own-word matches (ranked, then the
-    unranked rest when capped), then matches through evidence; and whether PAPER_CAP cut the
-    search through evidence."""
+    unranked rest when capped), then matches through evidence; whether RANK_CAP cut the
+    ranking (known on pages of own-word matches); and whether PAPER_CAP cut the search through
+    evidence."""
     rows: list[Row] = []
+    ranking_capped = False
     if after is None or after[0] >= UNRANKED_OWN:
         candidates = own_matches(session, tokens, filters, limit=RANK_CAP + 1)
-        capped, candidates = len(candidates) > RANK_CAP, candidates[:RANK_CAP]
+        ranking_capped, candidates = len(candidates) > RANK_CAP, candidates[:RANK_CAP]
         if after is None or after[0] > UNRANKED_OWN:
             scored = [(score, i) for i, score in own_scores(candidates, tokens).items()]
             rows += [row for row in sorted(scored, key=_order) if _follows(row, after)][:need]
-        if capped and len(rows) < need:
+        if ranking_capped and len(rows) < need:
             below = candidates[-1][0]  # the oldest ranked; older ones follow, unranked
             if after is not None and after[0] == UNRANKED_OWN:
                 below = min(below, after[1])
@@ -143,12 +150,12 @@ def _ranked(
             rest = own_matches(session, tokens, filters, limit=wanted, below=below)
             rows += [(UNRANKED_OWN, claim_id) for claim_id, _ in rest]
             if len(rest) == wanted:
-                return rows, False
+                return rows, ranking_capped, False
     capped = False
     if len(rows) < need:
         found, capped = _through_evidence(session, tokens, filters)
         rows += [row for row in found if _follows(row, after)][: need - len(rows)]
-    return rows, capped
+    return rows, ranking_capped, capped
 
 
 def _through_evidence(
