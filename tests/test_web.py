@@ -215,6 +215,16 @@ def test_a_capped_search_says_claims_may_be_missing(
     assert web.get("/claims", params={"q": "osteoclast"}).json()["evidence_capped"] is True
 
 
+def test_a_search_whose_ranking_was_cut_says_so(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notice = "More claims hold these words than search ranks"
+    assert notice not in assert_html(web.get("/", params={"q": "IL-6"}))
+    monkeypatch.setattr("evidence.search.query.RANK_CAP", 2)  # the deck has more IL-6 claims
+    assert notice in assert_html(web.get("/", params={"q": "IL-6"}))
+    assert web.get("/claims", params={"q": "IL-6"}).json()["ranking_capped"] is True
+
+
 def test_a_claim_found_through_its_evidence_says_which_paper(web: TestClient) -> None:
     page = assert_html(web.get("/", params={"q": "osteoclast"}))
     assert "Found through the evidence it cites" in page

@@ -15,7 +15,7 @@ from api.deps import EngineDep, Id, SearchSlots, SessionDep, in_search_slot
 from api.web.rendering import HtmlRoute, render_page
 from evidence.documents import MAX_ID, list_documents, overview_documents
 from evidence.errors import InputError
-from evidence.search import PAPER_CAP, search_claims
+from evidence.search import PAPER_CAP, RANK_CAP, search_claims
 from evidence.web_views import (
     citations_by_id,
     list_topics,
@@ -95,7 +95,7 @@ def _search_page(
         topics=list_topics(session), documents=documents,
         overviews=overview_documents(session, documents) if shown else [],
         page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
-        documents_by_id={d.id: d for d in documents}, paper_cap=PAPER_CAP,
+        documents_by_id={d.id: d for d in documents}, paper_cap=PAPER_CAP, rank_cap=RANK_CAP,
     )  # fmt: skip
 
 
