@@ -183,12 +183,17 @@ def _through_evidence(
     ):
         papers_of[claim_id].append(paper_id)
         own_of[claim_id] = own
+    held = {paper: [int(token in words) for token in tokens] for paper, words in holders.items()}
     counted: list[Counted] = []
     for claim_id, own in own_of.items():
         in_own, length = token_counts(own, tokens)
-        papers = [sum(token in holders[p] for p in papers_of[claim_id]) for token in tokens]
-        if not all(in_own) and all(o or n for o, n in zip(in_own, papers, strict=True)):
-            counted.append((claim_id, [o + n for o, n in zip(in_own, papers, strict=True)], length))
+        if all(in_own):
+            continue  # an own-word match, ranked with those
+        cited = papers_of[claim_id]
+        in_papers = held[cited[0]] if len(cited) == 1 else map(sum, zip(*map(held.get, cited)))
+        totals = [o + n for o, n in zip(in_own, in_papers)]  # each token: own + papers holding it
+        if all(totals):
+            counted.append((claim_id, totals, length))
     scores = evidence_scores(counted)
     rows = sorted(((score, claim_id) for claim_id, score in scores.items()), key=_order)
     return rows, capped
