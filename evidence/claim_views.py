@@ -7,8 +7,8 @@ Field names here are a contract that users' scripts rely on; add, never rename.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import BindParameter, bindparam
@@ -56,6 +56,9 @@ class ClaimPublic(BaseModel):
     markers: list[MarkerPublic]
 
 
+Shaped = TypeVar("Shaped", bound=ClaimPublic)  # ClaimPublic, or a model adding fields to it
+
+
 def list_claims(session: Session, *, document_id: int | None = None) -> list[ClaimPublic]:
     """Return claims in document order, each with its citations and markers."""
     query = select(Claim, Page.number).join(Page, col(Page.id) == col(Claim.page_id))
@@ -68,10 +71,21 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
 
 def claims_by_ids(session: Session, claim_ids: list[int]) -> list[ClaimPublic]:
     """Return these claims, in the order given."""
+    return claims_shaped(session, claim_ids, ClaimPublic)
+
+
+def claims_shaped(
+    session: Session,
+    claim_ids: list[int],
+    shape: type[Shaped],
+    more: Callable[[ClaimColumns], dict[str, Any]] | None = None,
+) -> list[Shaped]:
+    """Return these claims, in the order given, as `shape` (ClaimPublic or a model adding
+    fields to it), with the fields `more` gives for each (a search's score and snippet)."""
     rows: list[Any] = list(session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}))
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
     rows.sort(key=lambda row: order[row.id])
-    return claims_public(session, [(row, row.number) for row in rows])
+    return claims_public_as(session, [(row, row.number) for row in rows], shape, more)
 
 
 class ClaimColumns(Protocol):
@@ -123,7 +137,18 @@ MARKERS_OF_CLAIMS = (
 
 
 def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) -> list[ClaimPublic]:
-    """Shape claims (with their page numbers) for users: citations and markers included.
+    """Shape claims (with their page numbers) for users: citations and markers included."""
+    return claims_public_as(session, rows, ClaimPublic)
+
+
+def claims_public_as(
+    session: Session,
+    rows: Sequence[tuple[ClaimColumns, int]],
+    shape: type[Shaped],
+    more: Callable[[ClaimColumns], dict[str, Any]] | None = None,
+) -> list[Shaped]:
+    """Shape claims (with their page numbers) for users, as `shape`: citations and markers
+    included, and the fields `more` gives for each claim.
 
     Two queries for the whole page, read as plain rows, and models built without validating
     again what the database's types already are (a search page is served many times a second).
@@ -152,7 +177,7 @@ def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) ->
             MarkerPublic.model_construct(label=label, position=position, citation_id=citation_id)
         )
     return [
-        ClaimPublic.model_construct(
+        shape.model_construct(
             id=claim.id or 0,
             document=claim.document_id,
             page=page_number,
@@ -164,6 +189,7 @@ def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) ->
             as_written=claim.as_written,
             citations=cited[claim.id or 0],
             markers=markers[claim.id or 0],
+            **(more(claim) if more else {}),
         )
         for claim, page_number in rows
     ]

@@ -9,11 +9,12 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from evidence.claim_views import ClaimPublic, claims_by_ids
+from evidence.claim_views import ClaimColumns, ClaimPublic, claims_shaped
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
@@ -96,15 +97,15 @@ def search_claims(
     scores = dict((claim_id, score) for score, claim_id in page)
     through = [claim_id for score, claim_id in page if tokens and score < UNRANKED_OWN]
     found_through = papers_holding_any(session, through, tokens) if through else {}
-    items = [
-        ClaimHit.model_construct(  # claims_by_ids built `claim` from the database's own types
-            **dict(claim),
-            score=scores[claim.id] if tokens else None,
-            snippet=highlight(claim.text, tokens) if tokens else None,
-            found_through=found_through.get(claim.id, []),
-        )
-        for claim in claims_by_ids(session, [claim_id for _, claim_id in page])
-    ]
+
+    def hit(claim: ClaimColumns) -> dict[str, Any]:
+        return {
+            "score": scores[claim.id or 0] if tokens else None,
+            "snippet": highlight(claim.text, tokens) if tokens else None,
+            "found_through": found_through.get(claim.id or 0, []),
+        }
+
+    items = claims_shaped(session, [claim_id for _, claim_id in page], ClaimHit, hit)
     next_cursor = _write_cursor(*page[-1]) if more and page else None
     return ClaimPage(
         items=items, next_cursor=next_cursor, evidence_capped=capped, ranking_capped=ranking_capped
@@ -189,9 +190,10 @@ def _through_evidence(
         in_own, length = token_counts(own, tokens)
         if all(in_own):
             continue  # an own-word match, ranked with those
-        cited = papers_of[claim_id]
-        in_papers = held[cited[0]] if len(cited) == 1 else map(sum, zip(*map(held.get, cited)))
-        totals = [o + n for o, n in zip(in_own, in_papers)]  # each token: own + papers holding it
+        cited = [held[paper] for paper in papers_of[claim_id]]
+        in_papers = cited[0] if len(cited) == 1 else [sum(n) for n in zip(*cited, strict=True)]
+        # Each token: how often the claim's own words hold it, and how many of its papers do.
+        totals = [o + n for o, n in zip(in_own, in_papers, strict=True)]
         if all(totals):
             counted.append((claim_id, totals, length))
     scores = evidence_scores(counted)
