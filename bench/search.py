@@ -50,7 +50,7 @@ from search_database import (  # noqa: E402
     load_sqlite,
     mark_postgresql_loaded,
 )
-from search_load import Server, api_search, load_test  # noqa: E402
+from search_load import Server, api_search, cpu_seconds, load_test  # noqa: E402
 from search_timing import (  # noqa: E402
     bare_query,
     bare_search,
@@ -113,7 +113,14 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
                     api[q] = time_calls(
                         partial(api_search, client, q), args.repeat, args.query_seconds, False
                     )
+            cpu_before = cpu_seconds(server.process.pid)
             load = load_test(server.url, queries, args.load_seconds, args.concurrency)
+            cpu_after = cpu_seconds(server.process.pid)
+            if cpu_before is not None and cpu_after is not None and load["done"]:
+                used = {"server": 0.0, "postgresql": 0.0, **(cpu_after - cpu_before)}
+                if "client_cpu" in load:  # wrk's; httpx runs in this process, not measured
+                    used[load["client"]] = load["client_cpu"]
+                load["cpu"] = {k: v / load["done"] for k, v in used.items()}
             if load["failures"]:
                 print(f"server errors under load on {name}: {server.last_error()}")
     finally:
@@ -164,6 +171,10 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
               f" p50 {load['p50'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms)"
               f" | target >= {TARGET_RPS:.0f}/s on 2 cores:"
               f" {'met' if load['rps'] >= TARGET_RPS else 'missed'}")  # fmt: skip
+        if "cpu" in load:
+            spent = ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in load["cpu"].items())
+            print(f"CPU per search under load: {spent}; {TARGET_RPS:.0f}/s on 2 cores leaves"
+                  f" {2000 / TARGET_RPS:.1f} ms for all of them")  # fmt: skip
     pooled_naive = [t for q in queries for t in naive[q]]
     print(f"naive LIKE scan: p50 {ms(pooled_naive, .5)} ms, p99 {ms(pooled_naive, .99)} ms;"
           f" the search is {percentile(pooled_naive, .5) / percentile(pooled, .5):.0f}x faster"
