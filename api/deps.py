@@ -14,10 +14,12 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from api.errors import MissingApiKeyError, ReadKeyRequiredError, WritesDisabledError
 from evidence.config import Settings
+from evidence.db import POOL_SIZE
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.pubmed.client import EUtilsClient
@@ -54,10 +56,21 @@ async def in_search_slot(
     `slots` is None, else in a worker thread, at most `slots` at once (the others wait their
     turn): one trip to the thread pool, where a sync route with SessionDep takes several
     (FastAPI runs a sync dependency, its teardown, the route and the check of what it returns
-    each in the pool)."""
-    if slots is None:
+    each in the pool). With every pooled connection taken, a search waits for one in a thread
+    instead (anyio's default limit), so the loop, which the requests holding them need in order
+    to give them back, never waits."""
+    if slots is None and connection_free(engine):
         return _in_session(engine, work)
     return await to_thread.run_sync(_in_session, engine, work, limiter=slots)
+
+
+def connection_free(engine: Engine) -> bool:
+    """Tell whether a session can have a connection at once: one idle in the pool, or room to
+    open another (a pool of POOL_SIZE plus as many more, evidence.db.make_engine)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):  # in-memory SQLite: a connection per thread
+        return True
+    return pool.checkedin() > 0 or pool.checkedout() < pool.size() + POOL_SIZE
 
 
 def _in_session(engine: Engine, work: Callable[[Session], Searched]) -> Searched:

@@ -56,9 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the collector's full passes, each of which walked it all (90 ms) and was a search's
         # p99. Given back when the app stops, for a process that goes on (a test).
         gc.freeze()
-        yield
-        gc.unfreeze()
-        engine.dispose()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            engine.dispose()
 
     # /docs and /redoc load Swagger UI and ReDoc from /static-offline-docs (files fastapi-offline
     # ships), not from a CDN: they work on a machine with no internet. No validator badge either:

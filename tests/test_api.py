@@ -7,16 +7,18 @@ from __future__ import annotations
 import gc
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from api.deps import connection_free
 from api.main import create_app
 from api.routes import documents
 from evidence.config import Settings
-from evidence.db import head_revision
+from evidence.db import POOL_SIZE, head_revision, make_engine
 from evidence.errors import InputError
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
@@ -58,6 +60,18 @@ def test_what_is_loaded_at_startup_is_left_out_of_full_collections(database_url:
     with open_client(app):
         assert gc.get_freeze_count() > 100_000  # jieba's dictionary, among the rest
     assert gc.get_freeze_count() == 0
+
+
+def test_a_search_takes_a_connection_in_the_loop_only_when_one_is_free(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
+    assert connection_free(engine)
+    held = [engine.connect() for _ in range(2 * POOL_SIZE)]  # the pool and its overflow
+    assert not connection_free(engine)  # a search would wait for one: in a thread, not the loop
+    held.pop().close()
+    assert connection_free(engine)
+    for connection in held:
+        connection.close()
+    engine.dispose()
 
 
 def assert_error(response: Any, status: int, kind: str) -> str:

@@ -75,7 +75,7 @@ def test_pages_across_the_cap_neither_skip_nor_repeat(crowded: Engine, size: int
 
 
 def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
-    n = RANK_CAP + EXTRA // 3  # one claim of the crowd, past the cap
+    n = RANK_CAP + EXTRA // 3  # one claim of the crowd
     with Session(crowded) as session:
         hits = search_claims(session, q=f"hepcidin {n}", limit=10).items
     assert [h.text for h in hits] == [f"Serum hepcidin level {n} was measured in patient group {n}."]

@@ -62,7 +62,8 @@ class ClaimPage(BaseModel):
     # older ones are left out. A document filter makes the search through evidence exact.
     evidence_capped: bool = False
     # True when more than RANK_CAP claims hold the query's words in their own text: the newest
-    # RANK_CAP are ranked, the older ones follow unranked (score 1.0), newest first.
+    # RANK_CAP are ranked, the older ones follow unranked (score 1.0), newest first. Said on
+    # the pages of those claims; the pages after them (claims found through evidence) say False.
     ranking_capped: bool = False
 
 
