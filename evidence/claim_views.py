@@ -66,7 +66,7 @@ def list_claims(session: Session, *, document_id: int | None = None) -> list[Cla
         get_document(session, document_id)
         query = query.where(Claim.document_id == document_id)
     rows = session.exec(query.order_by(col(Claim.document_id), col(Claim.position))).all()
-    return claims_public(session, list(rows))
+    return claims_public(session, list(rows), ClaimPublic)
 
 
 def claims_by_ids(session: Session, claim_ids: list[int]) -> list[ClaimPublic]:
@@ -85,7 +85,7 @@ def claims_shaped(
     rows: list[Any] = list(session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}))
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
     rows.sort(key=lambda row: order[row.id])
-    return claims_public_as(session, [(row, row.number) for row in rows], shape, more)
+    return claims_public(session, [(row, row.number) for row in rows], shape, more)
 
 
 class ClaimColumns(Protocol):
@@ -136,12 +136,7 @@ MARKERS_OF_CLAIMS = (
 )
 
 
-def claims_public(session: Session, rows: Sequence[tuple[ClaimColumns, int]]) -> list[ClaimPublic]:
-    """Shape claims (with their page numbers) for users: citations and markers included."""
-    return claims_public_as(session, rows, ClaimPublic)
-
-
-def claims_public_as(
+def claims_public(
     session: Session,
     rows: Sequence[tuple[ClaimColumns, int]],
     shape: type[Shaped],
