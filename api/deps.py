@@ -42,6 +42,12 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
+async def get_reader(request: Request) -> Engine:
+    """Return the app's engine for sessions that only read (evidence.db.reading)."""
+    reader: Engine = request.app.state.reader
+    return reader
+
+
 async def get_search_slots(request: Request) -> CapacityLimiter | None:
     """Return the app's limit on searches running at once in threads, or None to run them in
     the event loop (see api.main.search_slots)."""
@@ -80,12 +86,13 @@ def _in_session(engine: Engine, work: Callable[[Session], Searched]) -> Searched
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+ReaderDep = Annotated[Engine, Depends(get_reader)]
 SearchSlots = Annotated[CapacityLimiter | None, Depends(get_search_slots)]
 
 
-def get_session(engine: EngineDep) -> Iterator[Session]:
+def get_session(reader: ReaderDep) -> Iterator[Session]:
     """Yield a session for reading; routes that write commit through `session_scope`."""
-    with Session(engine) as session:
+    with Session(reader) as session:
         yield session
 
 

@@ -6,8 +6,10 @@ older evidence must be migrated with `evidence db upgrade` (`upgrade_database`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from evidence.errors import SchemaOutOfDateError
@@ -35,11 +38,16 @@ MMAP_BYTES = 2**31 - 2**16  # SQLITE_MAX_MMAP_SIZE's default: larger asks are cu
 # close after, rather than a request waiting for one.
 POOL_SIZE = 20
 
+# A pooled PostgreSQL connection idle this long is pinged before use, and replaced when the
+# server has dropped it (a restart, a proxy's idle timeout). Not at every checkout: a ping is a
+# round trip, and a loaded server reuses its connections within milliseconds.
+PING_AFTER_IDLE = 1.0  # seconds
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL plans
     each query for its own parameters, for random reads from memory or SSD, without parallel
-    workers."""
+    workers, and a pooled connection idle for PING_AFTER_IDLE is checked before use."""
     pooling: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if url.startswith("sqlite"):
         connect_args = {"timeout": 30, "check_same_thread": False}
@@ -48,9 +56,39 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args=connect_args, **pooling)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **pooling)
+    engine = create_engine(url, **pooling)
     event.listen(engine, "connect", _set_postgresql_planning)
+    event.listen(engine, "checkin", _note_idle_since)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine))
     return engine
+
+
+def reading(engine: Engine) -> Engine:
+    """Return the engine for sessions that only read: on PostgreSQL, in autocommit, so a
+    session sends no BEGIN and no ROLLBACK (two round trips of a search's six) and never sits
+    idle in a transaction. It reads nothing different: under PostgreSQL's READ COMMITTED each
+    statement sees its own snapshot inside a transaction too. SQLite's driver begins no
+    transaction for a read anyway. Each call makes a new engine object: make it once and keep
+    it, as the API does."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _note_idle_since(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a connection that idled PING_AFTER_IDLE seconds or more in the pool; when the
+    server dropped it, the pool throws it away and checks out another (DisconnectionError)."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
+        return
+    try:
+        engine.dialect.do_ping(dbapi_connection)
+    except engine.dialect.loaded_dbapi.Error as error:
+        raise DisconnectionError(f"a pooled connection was dropped: {error}") from error
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

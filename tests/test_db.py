@@ -9,7 +9,10 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
+import evidence.db
 from evidence.db import (
     MMAP_BYTES,
     alembic_config,
@@ -18,6 +21,7 @@ from evidence.db import (
     head_revision,
     make_engine,
     prepare_database,
+    reading,
     upgrade_database,
 )
 from evidence.errors import SchemaOutOfDateError
@@ -95,6 +99,44 @@ def test_postgresql_plans_each_query_for_its_values_and_random_reads() -> None:
         assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.1"
         connection.rollback()  # settings of the session, not of a transaction that ends
         assert connection.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+    engine.dispose()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVIDENCE_TEST_DATABASE_URL is not set")
+def test_a_reading_session_holds_no_transaction_open() -> None:
+    assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    state = text("SELECT state FROM pg_stat_activity WHERE pid = :pid")
+    # The watcher reads in autocommit too: in a transaction, it would see one snapshot of
+    # pg_stat_activity throughout.
+    with reading(engine).connect() as watcher, Session(reading(engine)) as session:
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert watcher.execute(state, {"pid": pid}).scalar() == "idle"
+        with Session(engine) as writer_session:  # the engine itself still begins transactions
+            pid = writer_session.execute(text("SELECT pg_backend_pid()")).scalar()
+            assert watcher.execute(state, {"pid": pid}).scalar() == "idle in transaction"
+    engine.dispose()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="EVIDENCE_TEST_DATABASE_URL is not set")
+def test_a_connection_idle_in_the_pool_is_checked_and_replaced_when_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    backend = text("SELECT pg_backend_pid()")
+    with engine.connect() as connection:
+        dropped = connection.execute(backend).scalar()
+    _admin(f"SELECT pg_terminate_backend({dropped})")  # a server restart, a proxy's timeout
+    with engine.connect() as connection:  # just used: taken without a ping, and it fails
+        with pytest.raises(OperationalError):
+            connection.execute(backend)
+    with engine.connect() as connection:
+        dropped = connection.execute(backend).scalar()
+    _admin(f"SELECT pg_terminate_backend({dropped})")
+    monkeypatch.setattr(evidence.db, "PING_AFTER_IDLE", 0.0)  # as if idle since then
+    with engine.connect() as connection:  # pinged, found dropped, replaced
+        assert connection.execute(backend).scalar() != dropped
     engine.dispose()
 
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Response
 from api.deps import (
     Cursor,
     DocumentFilter,
-    EngineDep,
     Id,
     Limit,
     PmidFilter,
+    ReaderDep,
     SearchSlots,
     SearchText,
     SessionDep,
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/claims", tags=["claims"], responses=error_responses(
 
 @router.get("", response_model=ClaimPage)
 async def read_claims(
-    engine: EngineDep,
+    reader: ReaderDep,
     slots: SearchSlots,
     q: SearchText = None,
     topic: SearchText = None,
@@ -44,7 +44,7 @@ async def read_claims(
         search_claims, q=q, topic=topic, document_id=document, verdict=verdict, pmid=pmid,
         limit=limit, cursor=cursor,
     )  # fmt: skip
-    page = await in_search_slot(engine, slots, search)
+    page = await in_search_slot(reader, slots, search)
     # The page is a ClaimPage already: written as JSON once, not checked against ClaimPage
     # again first (FastAPI's way for a returned model, 10 times the cost of writing it).
     return Response(page.model_dump_json(), media_type="application/json")

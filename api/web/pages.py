@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
-from api.deps import EngineDep, Id, SearchSlots, SessionDep, in_search_slot
+from api.deps import Id, ReaderDep, SearchSlots, SessionDep, in_search_slot
 from api.web.rendering import HtmlRoute, render_page
 from evidence.documents import MAX_ID, list_documents, overview_documents
 from evidence.errors import InputError
@@ -66,7 +66,7 @@ class SearchForm:
 @router.get("/")
 async def search_page(
     request: Request,
-    engine: EngineDep,
+    reader: ReaderDep,
     slots: SearchSlots,
     q: FormText = None,
     topic: FormText = None,
@@ -77,7 +77,7 @@ async def search_page(
     """Search claims (or list them) with their citations, papers and verdicts."""
     form = SearchForm.read(q=q, topic=topic, verdict=verdict, document=document)
     # Searched and drawn in a worker thread, sharing GET /claims's limit on searches at once.
-    return await in_search_slot(engine, slots, partial(_search_page, request, form, cursor))
+    return await in_search_slot(reader, slots, partial(_search_page, request, form, cursor))
 
 
 def _search_page(
