@@ -4,12 +4,15 @@ uploaded and enriched through the routes; every error in the one JSON shape."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
@@ -22,6 +25,7 @@ from evidence.db import POOL_SIZE, head_revision, make_engine
 from evidence.errors import InputError
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
+from evidence.search import query
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
 from tests.eutils_server import EUtilsServer
 
@@ -72,6 +76,37 @@ def test_a_search_takes_a_connection_in_the_loop_only_when_one_is_free(tmp_path:
     for connection in held:
         connection.close()
     engine.dispose()
+
+
+def test_a_filtered_search_leaves_the_event_loop_free_for_others(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(engine)
+    real_listed = query.listed
+
+    def slow_listed(*args: Any, **kwargs: Any) -> list[int]:
+        time.sleep(0.5)  # what a topic no claim has costs at a million claims, blocking
+        return real_listed(*args, **kwargs)
+
+    monkeypatch.setattr(query, "listed", slow_listed)
+    app = create_app(Settings(database_url=database_url))
+    finished: list[str] = []
+
+    async def get(client: httpx.AsyncClient, name: str, path: str, wait: float) -> None:
+        await asyncio.sleep(wait)
+        assert (await client.get(path)).status_code == 200
+        finished.append(name)
+
+    async def both() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            await asyncio.gather(
+                get(client, "filtered", "/claims?topic=nothing-like-it", 0),
+                get(client, "words", "/claims?q=IL-6", 0.1),
+            )
+
+    asyncio.run(both())
+    assert finished == ["words", "filtered"]
 
 
 def assert_error(response: Any, status: int, kind: str) -> str:

@@ -76,8 +76,10 @@ async def search_page(
 ) -> Response:
     """Search claims (or list them) with their citations, papers and verdicts."""
     form = SearchForm.read(q=q, topic=topic, verdict=verdict, document=document)
-    # Searched and drawn in a worker thread, sharing GET /claims's limit on searches at once.
-    return await in_search_slot(reader, slots, partial(_search_page, request, form, cursor))
+    # Searched and drawn in a worker thread, sharing GET /claims's limit on searches at once; never
+    # in the event loop: the page also lists every topic and document, which walks all claims.
+    draw = partial(_search_page, request, form, cursor)
+    return await in_search_slot(reader, slots, draw, bounded=False)
 
 
 def _search_page(
