@@ -4,9 +4,13 @@ results on SQLite (FTS5) and PostgreSQL (tsvector); hostile syntax; keyset pages
 from __future__ import annotations
 
 import base64
+import html
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, col, select
@@ -15,10 +19,11 @@ from typer.testing import CliRunner
 from evidence.cli import app
 from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
-from evidence.ingest.language import index_tokens, query_tokens
+from evidence.ingest.language import index_tokens, latin_token, query_tokens
 from evidence.ingest.pipeline import ingest_file
 from evidence.models import Claim, ClaimPaper, ClaimSearch, PaperSearch
 from evidence.search import highlight, index_claims, search_claims
+from evidence.search.highlight import LATIN_WORD
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
 
 SNAPSHOT = PROJECT / "evidence" / "data" / "pubmed-seed-snapshot.xml"
@@ -71,6 +76,31 @@ def test_snippet_marks_the_matched_words() -> None:
         "RA患者<mark>贫血</mark>与血浆内<mark>IL-6</mark>浓度升高有关"
     )
     assert highlight("<b> & 贫血", ["贫血"]) == "&lt;b&gt; &amp; <mark>贫血</mark>"
+
+
+def marked_words(text_: str, tokens: list[str]) -> list[tuple[int, int]]:
+    """The Latin words a snippet must mark, the plain way: every word of the text, folded."""
+    return [m.span() for m in LATIN_WORD.finditer(text_) if latin_token(m.group()) in tokens]
+
+
+WORDISH = st.text(alphabet="aAeEbBxX6-‐ α-Σ贫血,", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_=WORDISH, words=st.lists(WORDISH, max_size=3))
+def test_a_snippet_marks_the_words_whose_tokens_are_asked_for(text_: str, words: list[str]) -> None:
+    tokens = [latin_token(m.group()) for word in words for m in LATIN_WORD.finditer(word)]
+    marked = re.findall(r"<mark>(.*?)</mark>", highlight(text_, tokens))
+    assert marked == [html.escape(text_[start:end]) for start, end in marked_words(text_, tokens)]
+
+
+def test_a_snippet_marks_whole_words_whose_first_letters_may_fold() -> None:
+    assert highlight("Aetiology of IL-6, il6 and anaemia", ["etiolog", "il6", "anemia"]) == (
+        "<mark>Aetiology</mark> of <mark>IL-6</mark>, <mark>il6</mark> and <mark>anaemia</mark>"
+    )
+    assert highlight("sIL-6R, IL-6 -IL6 IL--6", ["il6"]) == (
+        "sIL-6R, <mark>IL-6</mark> -<mark>IL6</mark> IL--6"
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from evidence.ingest.language import is_cjk, latin_token
 
 # INDEX_WORD's Latin words: Chinese runs never hold one, so they are found on their own.
-LATIN_WORD = re.compile(r"[0-9A-Za-zα-ωΑ-Ω]+(?:[-‐][0-9A-Za-zα-ωΑ-Ω]+)*")
+WORD_CHARS = "0-9A-Za-zα-ωΑ-Ω"
+LATIN_WORD = re.compile(f"[{WORD_CHARS}]+(?:[-‐][{WORD_CHARS}]+)*")
+# Where LATIN_WORD's finditer starts a word: at a word character that neither a word character
+# nor a word character and a hyphen precede (those would carry on the word before). Checked
+# behind the word's first character, once it has matched: the regex engine then skips ahead to
+# the next character that can start a word, rather than looking behind at every position.
+AFTER_WORD_START = f"(?<![{WORD_CHARS}].)(?<![{WORD_CHARS}][-‐].)"
 
 Span = tuple[int, int]
 
@@ -23,8 +30,9 @@ def highlight(text_: str, tokens: list[str]) -> str:
     if cjk:  # a lookahead finds every start, overlapping ones too, in one pass
         starts = re.compile(f"(?=({'|'.join(map(re.escape, cjk))}))")
         spans += _joined([(m.start(), m.start() + len(m.group(1))) for m in starts.finditer(text_)])
-    if len(cjk) < len(wanted):
-        words = LATIN_WORD.finditer(text_)
+    latin = wanted.difference(cjk)
+    if latin:
+        words = _latin_words_from(frozenset(token[0] for token in latin)).finditer(text_)
         spans += [m.span() for m in words if latin_token(m.group()) in wanted]
     pieces: list[str] = []
     cursor = 0
@@ -36,6 +44,19 @@ def highlight(text_: str, tokens: list[str]) -> str:
         cursor = end
     pieces.append(html.escape(text_[cursor:]))
     return "".join(pieces)
+
+
+@lru_cache(maxsize=1024)
+def _latin_words_from(firsts: frozenset[str]) -> re.Pattern[str]:
+    """Return a pattern finding LATIN_WORD's words (the same spans) that can fold to a token
+    starting with one of `firsts`: those starting with it in either case, and with "a" when
+    one is "e" ("aetiology" folds to "etiology"). Folding keeps a word's first letter otherwise
+    (it lower-cases, drops inner hyphens, stems the end), so the words left out can match no
+    token, and a snippet's loop over a claim's words looks only at the few that can."""
+    letters = set(firsts) | ({"a"} if "e" in firsts else set())
+    cased = "".join(sorted({case for letter in letters for case in (letter, letter.upper())}))
+    first = f"[{re.escape(cased)}]{AFTER_WORD_START}"
+    return re.compile(f"{first}[{WORD_CHARS}]*(?:[-‐][{WORD_CHARS}]+)*")
 
 
 def _joined(spans: list[Span]) -> list[Span]:
