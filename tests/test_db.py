@@ -128,9 +128,9 @@ def test_a_connection_idle_in_the_pool_is_checked_and_replaced_when_dropped(
     with engine.connect() as connection:
         dropped = connection.execute(backend).scalar()
     _admin(f"SELECT pg_terminate_backend({dropped})")  # a server restart, a proxy's timeout
-    with engine.connect() as connection:  # just used: taken without a ping, and it fails
-        with pytest.raises(OperationalError):
-            connection.execute(backend)
+    # Just used: taken without a ping, and it fails.
+    with engine.connect() as connection, pytest.raises(OperationalError):
+        connection.execute(backend)
     with engine.connect() as connection:
         dropped = connection.execute(backend).scalar()
     _admin(f"SELECT pg_terminate_backend({dropped})")
