@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from evidence.ingest.language import index_tokens, query_tokens
 from evidence.search import claim_ids_found, search_claims
-from evidence.search.match import Filters
+from evidence.search.filters import Filters
 from evidence.search.query import _ranked
 
 

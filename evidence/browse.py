@@ -20,7 +20,7 @@ from evidence.documents import MAX_ID
 from evidence.errors import InputError, NotFoundError
 from evidence.models import Citation, ClaimCitation, Page, Paper
 from evidence.search import MAX_LIMIT
-from evidence.search.match import citation_verdict_is
+from evidence.search.filters import citation_verdict_is
 from evidence.views import CitationPublic, PaperPublic, citation_public, paper_fields
 
 

@@ -355,7 +355,7 @@ def test_a_search_selects_the_works_of_every_claim_it_pages_through(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, words: str
 ) -> None:
     seed(engine)
-    monkeypatch.setattr("evidence.search.match.CHUNK", 3)  # many IN lists, not one
+    monkeypatch.setattr("evidence.search.filters.CHUNK", 3)  # many IN lists, not one
     with Session(engine) as session:
         found = every_claim_found(session, words)
         cited = set(

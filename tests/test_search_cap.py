@@ -11,10 +11,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from evidence.db import session_scope
+from evidence.ingest.language import query_tokens
 from evidence.ingest.pipeline import ingest_file
 from evidence.models import Paper
-from evidence.search import RANK_CAP, ClaimHit, index_papers, search_claims
-from evidence.search.match import papers_holding
+from evidence.search import RANK_CAP, ClaimHit, index_papers, match, search_claims
+from evidence.search.filters import Filters
+from evidence.search.match import own_matches, papers_holding
 from tests.conftest import seed_deck
 
 EXTRA = 150  # claims beyond the cap
@@ -78,7 +80,9 @@ def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
     n = RANK_CAP + EXTRA // 3  # one claim of the crowd
     with Session(crowded) as session:
         hits = search_claims(session, q=f"hepcidin {n}", limit=10).items
-    assert [h.text for h in hits] == [f"Serum hepcidin level {n} was measured in patient group {n}."]
+    assert [h.text for h in hits] == [
+        f"Serum hepcidin level {n} was measured in patient group {n}."
+    ]
 
 
 def test_a_capped_search_through_evidence_says_so(
@@ -106,3 +110,50 @@ def test_a_document_filter_looks_only_in_the_papers_its_claims_cite(engine: Engi
         in_deck = papers_holding(session, "osteoclast", limit=100, document_id=1)
     assert stranger_id in everywhere and stranger_id not in in_deck
     assert set(in_deck) == set(everywhere) - {stranger_id} and in_deck
+
+
+QUERIES = [
+    "hepcidin 42",
+    "42 hepcidin",
+    "hepcidin rose",
+    "rose 7",
+    "serum hepcidin",
+    "hepcidin zzz",
+]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_a_rare_word_looked_up_alone_finds_what_every_word_together_finds(
+    crowded: Engine, q: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if crowded.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's index answers every word together")
+    asked: list[int] = []  # how many tokens each statement asked FTS5 for
+    matched = match._matched
+
+    def spy(dialect: str, tokens: list[str]) -> str:
+        asked.append(len(tokens))
+        return matched(dialect, tokens)
+
+    monkeypatch.setattr(match, "_matched", spy)
+    monkeypatch.setattr(match, "_COMMON", {})
+    tokens = query_tokens(q)
+    with Session(crowded) as session:
+        alone = [
+            own_matches(session, tokens, Filters(document_id=document), limit=limit, below=below)
+            for document in (None, 1, 2)
+            for limit, below in ((RANK_CAP + 1, None), (5, None), (10, RANK_CAP))
+        ]
+        pages = [(h.id, h.score) for h in walk(crowded, q, 7)]
+    # "serum hepcidin": both words are in every claim (common): FTS5 matches both together.
+    assert (2 in asked) == (q == "serum hepcidin")
+    monkeypatch.setattr(match, "RARE", -1)  # no word is rare: FTS5 matches every word together
+    with Session(crowded) as session:
+        together = [
+            own_matches(session, tokens, Filters(document_id=document), limit=limit, below=below)
+            for document in (None, 1, 2)
+            for limit, below in ((RANK_CAP + 1, None), (5, None), (10, RANK_CAP))
+        ]
+    assert [list(rows) for rows in alone] == [list(rows) for rows in together]
+    assert pages == [(h.id, h.score) for h in walk(crowded, q, 7)]
+    assert pages or q == "hepcidin zzz"

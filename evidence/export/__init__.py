@@ -21,7 +21,7 @@ from evidence.export.citekeys import assign_citekeys
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
 from evidence.search import claim_ids_found
-from evidence.search.match import Filters, chunked, citation_verdict_is
+from evidence.search.filters import Filters, chunked, citation_verdict_is
 from evidence.views import get_document
 
 # From worst to best: a work cited several times shows its worst verdict.

@@ -17,7 +17,7 @@ from evidence.models import (
     Paper,
     PaperSearch,
 )
-from evidence.search.match import CHUNK
+from evidence.search.filters import CHUNK
 
 
 def index_claims(

@@ -18,9 +18,9 @@ from evidence.claim_views import ClaimColumns, ClaimPublic, claims_shaped
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
+from evidence.search.filters import Filters
 from evidence.search.highlight import highlight
 from evidence.search.match import (
-    Filters,
     claims_resting_on,
     listed,
     own_match_ids,

@@ -1,0 +1,65 @@
+"""What narrows a search besides its words (a topic, a document, a citation's verdict or PMID),
+and ids in chunks under SQLite's limit on bound parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import col, select
+
+from evidence.documents import UNCHECKED
+from evidence.errors import InputError
+from evidence.models import Citation, Claim, ClaimCitation, Paper
+from evidence.verify.verdicts import VERDICTS
+
+CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words."""
+
+    topic: str | None = None
+    document_id: int | None = None
+    verdict: str | None = None
+    pmid: str | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """Return the conditions on `claim` (which the query must join) these filters make."""
+        where: list[ColumnElement[bool]] = []
+        if self.topic:
+            where.append(col(Claim.topic).contains(self.topic, autoescape=True))
+        if self.document_id is not None:
+            where.append(col(Claim.document_id) == self.document_id)
+        if self.verdict or self.pmid:
+            cited = select(ClaimCitation.claim_id).join(
+                Citation, col(Citation.id) == col(ClaimCitation.citation_id)
+            )
+            if self.verdict:
+                cited = cited.where(citation_verdict_is(self.verdict))
+            if self.pmid:
+                cited = cited.join(Paper, col(Paper.id) == col(Citation.paper_id)).where(
+                    col(Paper.pmid) == self.pmid
+                )
+            where.append(col(Claim.id).in_(cited))
+        return where
+
+
+def citation_verdict_is(verdict: str) -> ColumnElement[bool]:
+    """Return the condition that a citation has this verdict; a citation never verified counts
+    as "unchecked". Raise InputError for a verdict that is not one."""
+    if verdict not in VERDICTS:
+        raise InputError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if verdict == UNCHECKED:  # no verdict yet: not checked either
+        return or_(col(Citation.verdict) == verdict, col(Citation.verdict).is_(None))
+    return col(Citation.verdict) == verdict
+
+
+def chunked(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Yield the distinct ids in order, CHUNK at a time: IN lists under SQLite's limit."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
