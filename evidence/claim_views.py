@@ -82,9 +82,9 @@ def claims_shaped(
 ) -> list[Shaped]:
     """Return these claims, in the order given, as `shape` (ClaimPublic or a model adding
     fields to it), with the fields `more` gives for each (a search's score and snippet)."""
-    rows: list[Any] = list(session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}))
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
-    rows.sort(key=lambda row: order[row.id])
+    found = session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}).all()
+    rows: list[Any] = sorted(found, key=lambda row: order[row.id])
     return claims_public(session, [(row, row.number) for row in rows], shape, more)
 
 
