@@ -43,7 +43,7 @@ async def get_engine(request: Request) -> Engine:
 
 
 async def get_reader(request: Request) -> Engine:
-    """Return the app's engine for sessions that only read (evidence.db.reading)."""
+    """Return the app's engine for sessions that only read (evidence.db.reading_engine)."""
     reader: Engine = request.app.state.reader
     return reader
 

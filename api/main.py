@@ -16,7 +16,7 @@ from api.errors import install_error_handlers
 from api.routes import citations, claims, documents, export, health, papers
 from api.web import pages, upload
 from evidence.config import Settings
-from evidence.db import make_engine, prepare_database, reading
+from evidence.db import make_engine, prepare_database, reading_engine
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
 
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.reader = reading(engine)
+    app.state.reader = reading_engine(engine)
     app.state.search_slots = search_slots(engine)
     install_error_handlers(app)
     for module in (claims, citations, papers, documents, export, health, pages, upload):

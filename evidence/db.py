@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlmodel import Session, create_engine
 
 from evidence.errors import SchemaOutOfDateError
@@ -38,17 +38,23 @@ MMAP_BYTES = 2**31 - 2**16  # SQLITE_MAX_MMAP_SIZE's default: larger asks are cu
 # close after, rather than a request waiting for one.
 POOL_SIZE = 20
 
-# A pooled PostgreSQL connection idle this long is pinged before use, and replaced when the
-# server has dropped it (a restart, a proxy's idle timeout). Not at every checkout: a ping is a
-# round trip, and a loaded server reuses its connections within milliseconds.
+# A pooled PostgreSQL connection idle this long is pinged before use, and replaced, with every
+# older one, when the server has dropped it (a restart, a proxy's idle timeout). Not at every
+# checkout: a ping is a round trip, and the pool hands out the connection used last (LIFO), so
+# under load the same few stay busy and only the spare ones idle long enough to be pinged. A
+# request within this time of a restart can still fail once.
 PING_AFTER_IDLE = 1.0  # seconds
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL plans
     each query for its own parameters, for random reads from memory or SSD, without parallel
-    workers, and a pooled connection idle for PING_AFTER_IDLE is checked before use."""
-    pooling: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
+    workers, and a pooled connection idle `ping_after_idle` seconds is checked before use."""
+    pooling: dict[str, Any] = {
+        "pool_size": POOL_SIZE,
+        "max_overflow": POOL_SIZE,
+        "pool_use_lifo": True,  # the connection used last: warm, and not idle
+    }
     if url.startswith("sqlite"):
         connect_args = {"timeout": 30, "check_same_thread": False}
         if make_url(url).database in (None, "", ":memory:"):
@@ -59,17 +65,17 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **pooling)
     event.listen(engine, "connect", _set_postgresql_planning)
     event.listen(engine, "checkin", _note_idle_since)
-    event.listen(engine, "checkout", partial(_ping_if_idle, engine))
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine, ping_after_idle))
     return engine
 
 
-def reading(engine: Engine) -> Engine:
+def reading_engine(engine: Engine) -> Engine:
     """Return the engine for sessions that only read: on PostgreSQL, in autocommit, so a
-    session sends no BEGIN and no ROLLBACK (two round trips of a search's six) and never sits
-    idle in a transaction. It reads nothing different: under PostgreSQL's READ COMMITTED each
-    statement sees its own snapshot inside a transaction too. SQLite's driver begins no
-    transaction for a read anyway. Each call makes a new engine object: make it once and keep
-    it, as the API does."""
+    session sends no BEGIN and no ROLLBACK and never sits idle in a transaction. It reads
+    nothing different under READ COMMITTED, PostgreSQL's default, where each statement sees its
+    own snapshot inside a transaction too. SQLite's driver begins no transaction for a read
+    anyway. Each call makes a new engine object (sharing the pool): make it once and keep it,
+    as the API does."""
     if engine.dialect.name != "postgresql":
         return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -79,16 +85,21 @@ def _note_idle_since(_dbapi_connection: Any, record: Any) -> None:
     record.info["idle_since"] = time.monotonic()
 
 
-def _ping_if_idle(engine: Engine, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    """Ping a connection that idled PING_AFTER_IDLE seconds or more in the pool; when the
-    server dropped it, the pool throws it away and checks out another (DisconnectionError)."""
+def _ping_if_idle(
+    engine: Engine, after: float, dbapi_connection: Any, record: Any, _proxy: Any
+) -> None:
+    """Ping a connection that idled `after` seconds or more in the pool. When the server
+    dropped it, the pool throws it away with every older one (InvalidatePoolError) and checks
+    out another, as SQLAlchemy's pool_pre_ping does; another error is raised as it is."""
     idle_since = record.info.get("idle_since")
-    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
+    if idle_since is None or time.monotonic() - idle_since < after:
         return
     try:
         engine.dialect.do_ping(dbapi_connection)
     except engine.dialect.loaded_dbapi.Error as error:
-        raise DisconnectionError(f"a pooled connection was dropped: {error}") from error
+        if engine.dialect.is_disconnect(error, dbapi_connection, None):
+            raise InvalidatePoolError(f"the server dropped a pooled connection: {error}") from error
+        raise
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

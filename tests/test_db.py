@@ -12,7 +12,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-import evidence.db
 from evidence.db import (
     MMAP_BYTES,
     alembic_config,
@@ -21,7 +20,7 @@ from evidence.db import (
     head_revision,
     make_engine,
     prepare_database,
-    reading,
+    reading_engine,
     upgrade_database,
 )
 from evidence.errors import SchemaOutOfDateError
@@ -109,7 +108,7 @@ def test_a_reading_session_holds_no_transaction_open() -> None:
     state = text("SELECT state FROM pg_stat_activity WHERE pid = :pid")
     # The watcher reads in autocommit too: in a transaction, it would see one snapshot of
     # pg_stat_activity throughout.
-    with reading(engine).connect() as watcher, Session(reading(engine)) as session:
+    with reading_engine(engine).connect() as watcher, Session(reading_engine(engine)) as session:
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar()
         assert watcher.execute(state, {"pid": pid}).scalar() == "idle"
         with Session(engine) as writer_session:  # the engine itself still begins transactions
@@ -119,25 +118,23 @@ def test_a_reading_session_holds_no_transaction_open() -> None:
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="EVIDENCE_TEST_DATABASE_URL is not set")
-def test_a_connection_idle_in_the_pool_is_checked_and_replaced_when_dropped(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_connection_idle_in_the_pool_is_checked_and_replaced_when_dropped() -> None:
     assert POSTGRES_URL
-    engine = make_engine(POSTGRES_URL)
     backend = text("SELECT pg_backend_pid()")
-    with engine.connect() as connection:
-        dropped = connection.execute(backend).scalar()
-    _admin(f"SELECT pg_terminate_backend({dropped})")  # a server restart, a proxy's timeout
-    # Just used: taken without a ping, and it fails.
-    with engine.connect() as connection, pytest.raises(OperationalError):
-        connection.execute(backend)
-    with engine.connect() as connection:
-        dropped = connection.execute(backend).scalar()
-    _admin(f"SELECT pg_terminate_backend({dropped})")
-    monkeypatch.setattr(evidence.db, "PING_AFTER_IDLE", 0.0)  # as if idle since then
-    with engine.connect() as connection:  # pinged, found dropped, replaced
-        assert connection.execute(backend).scalar() != dropped
-    engine.dispose()
+    for ping_after_idle in (float("inf"), 0.0):  # never idle long enough; always
+        engine = make_engine(POSTGRES_URL, ping_after_idle=ping_after_idle)
+        with engine.connect() as connection:
+            dropped = connection.execute(backend).scalar()
+        # A server restart, a proxy's timeout: the pooled connection's backend exits (waited
+        # for, up to 5 s).
+        _admin(f"SELECT pg_terminate_backend({dropped}, 5000)")
+        if ping_after_idle:  # taken again without a ping: it fails
+            with engine.connect() as connection, pytest.raises(OperationalError):
+                connection.execute(backend)
+        else:  # pinged, found dropped, replaced
+            with engine.connect() as connection:
+                assert connection.execute(backend).scalar() != dropped
+        engine.dispose()
 
 
 def test_search_vectors_are_sampled_ten_times_more_and_back(empty_url: str) -> None:
