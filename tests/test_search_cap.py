@@ -5,6 +5,7 @@ hold than PAPER_CAP says the search through evidence was cut, unless a document 
 from __future__ import annotations
 
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -80,9 +81,7 @@ def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
     n = RANK_CAP + EXTRA // 3  # one claim of the crowd
     with Session(crowded) as session:
         hits = search_claims(session, q=f"hepcidin {n}", limit=10).items
-    assert [h.text for h in hits] == [
-        f"Serum hepcidin level {n} was measured in patient group {n}."
-    ]
+    assert [h.text for h in hits] == [f"Serum hepcidin level {n} was measured in patient group {n}."]
 
 
 def test_a_capped_search_through_evidence_says_so(
@@ -136,7 +135,7 @@ def test_a_rare_word_looked_up_alone_finds_what_every_word_together_finds(
         return matched(dialect, tokens)
 
     monkeypatch.setattr(match, "_matched", spy)
-    monkeypatch.setattr(match, "_COMMON", {})
+    monkeypatch.setattr(match, "_COMMON", WeakKeyDictionary())
     tokens = query_tokens(q)
     with Session(crowded) as session:
         alone = [

@@ -3,10 +3,11 @@
 Statements run on the session's connection (Core): they select columns, not objects, and the
 ORM's row handling cost more than the database's work for a thousand rows.
 
-The database only matches (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL): ranking is
-done by evidence.search.rank on what it returns, the same on both. Tokens are letters, digits or
-Chinese only (evidence.ingest.language), so quoting each is safe: no user syntax reaches FTS5 or
-to_tsquery, and every value is a bound parameter.
+The database matches (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL): ranking is done
+by evidence.search.rank on what it returns, the same on both. (On SQLite, a search of several
+words whose one word is rare asks FTS5 for that word alone and checks the others here: see
+own_matches.) Tokens are letters, digits or Chinese only (evidence.ingest.language), so quoting
+each is safe: no user syntax reaches FTS5 or to_tsquery, and every value is a bound parameter.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Integer, String, bindparam, func, literal_column, table, text
+from sqlalchemy.pool import Pool
 from sqlmodel import Session, col, select
 
 from evidence.models import Claim, ClaimPaper, ClaimSearch, Paper, PaperSearch
@@ -59,6 +62,19 @@ def _tsquery_match(vector: Any) -> Any:
     return vector.op("@@")(func.to_tsquery("simple", MATCHED))
 
 
+# FTS5 answers "a" AND "b" by walking both tokens' lists of claims: 2.4 ms when one is held by
+# 174,000 claims, even if the other is held by 168. A token that at most RARE claims hold (of
+# those the filters leave) is looked up alone, and its claims' own words are checked for the
+# other tokens here (whole tokens: FTS5 splits the single-spaced tokens the index holds on the
+# spaces alone, and folds nothing that evidence.ingest.language has not folded): 0.4 ms.
+RARE = 256
+# The tokens found held by more than RARE claims, by database (its engines' pool): not looked up
+# alone again. A plan only: were one to become rare again (claims deleted), searches would find
+# the same claims, by FTS5's AND.
+_COMMON: WeakKeyDictionary[Pool, set[str]] = WeakKeyDictionary()
+COMMON_KEPT = 10_000  # tokens remembered a database, at most
+
+
 def own_matches(
     session: Session,
     tokens: Sequence[str],
@@ -68,12 +84,13 @@ def own_matches(
     below: int | None = None,
 ) -> Sequence[tuple[int, str]]:
     """Return (claim id, own tokens) of the claims whose own words hold every token, newest
-    first, at most `limit`, only ids below `below` when given."""
+    first, at most `limit`, only ids below `below` when given. On SQLite, by one of the tokens
+    alone when at most RARE claims hold it (see RARE)."""
     dialect = _dialect(session)
     statement = _own_query(dialect, filters, with_own=True, below=below is not None)
     bounds = {} if below is None else {"below": below}
     if dialect == "sqlite" and len(tokens) > 1:
-        common = _COMMON.setdefault(str(session.get_bind().engine.url), set())
+        common = _COMMON.setdefault(session.get_bind().engine.pool, set())
         for token in (token for token in tokens if token not in common):
             rows = _run(
                 session, statement, matched=_matched(dialect, [token]), limit=RARE + 1, **bounds
@@ -84,17 +101,6 @@ def own_matches(
                 common.clear()
             common.add(token)
     return _run(session, statement, matched=_matched(dialect, tokens), limit=limit, **bounds)
-
-
-# FTS5 answers "a" AND "b" by walking both tokens' lists of claims: 2.4 ms when one is held by
-# 174,000 claims, even if the other is held by 168. A token that at most RARE claims hold (of
-# those the filters leave) is looked up alone, and its claims' own words are checked for the
-# other tokens here (whole tokens, as FTS5 matches them): 0.4 ms.
-RARE = 256
-# Tokens found held by more than RARE claims, by database: not looked up alone again. Only a
-# plan: were one to become rare again (claims deleted), searches would give the same results.
-_COMMON: dict[str, set[str]] = {}
-COMMON_KEPT = 10_000  # tokens remembered a database, at most
 
 
 def own_match_ids(session: Session, tokens: Sequence[str], filters: Filters) -> list[int]:
