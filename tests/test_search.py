@@ -83,7 +83,7 @@ def marked_words(text_: str, tokens: list[str]) -> list[tuple[int, int]]:
     return [m.span() for m in LATIN_WORD.finditer(text_) if latin_token(m.group()) in tokens]
 
 
-WORDISH = st.text(alphabet="aAeEbBxX6-‐ α-Σ贫血,", max_size=40)
+WORDISH = st.text(alphabet="aAeEbBxX6-‐ α-Σσς贫血,", max_size=40)
 
 
 @settings(max_examples=300, deadline=None)

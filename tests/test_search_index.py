@@ -149,6 +149,43 @@ def test_upgrade_from_0004_writes_the_rows_index_claims_writes(
     assert len(expected["claim_paper"]) > 7
 
 
+GREEK = [
+    "Serum ΟΔΟΣ level was measured with hepcidin in patient group one.",
+    "Serum ΟΔΟΣ level was measured with ferritin in patient group two.",
+    "Serum ΣΑΣ level was measured with neither in patient group three.",
+]
+
+
+def test_a_greek_word_ending_in_sigma_is_found_however_its_sigma_is_written(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "greek.txt"
+    path.write_text("\n\n".join(GREEK), encoding="utf-8")
+    ingest_file(engine, path)
+    for query in ("ΟΔΟΣ", "οδος", "οδοσ", "Οδος hepcidin", "οδοσ ferritin"):
+        found = texts(engine, query)
+        assert found and all("ΟΔΟΣ" in text for text in found), query
+    assert texts(engine, "οδοσ hepcidin") == [GREEK[0]]
+
+
+def test_upgrade_to_0007_folds_the_final_sigmas_an_older_index_holds(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "greek.txt"
+    path.write_text("\n\n".join(GREEK), encoding="utf-8")
+    ingest_file(engine, path)
+    expected = search_rows(engine)
+    command.downgrade(alembic_config(engine), "0006")
+    with engine.begin() as connection:  # as evidence before 0007 indexed them
+        connection.execute(text("UPDATE claim_search SET own = replace(own, 'σ ', 'ς ')"))
+        connection.execute(text("UPDATE claim_search SET own = own || ' οδος'"))
+    upgrade_database(engine)
+    rows = search_rows(engine)
+    assert "ς" not in str(rows)
+    assert rows["claim_search"] == [(i, own + " οδοσ") for i, own in expected["claim_search"]]
+    assert texts(engine, "ΣΑΣ") == [GREEK[2]]
+
+
 def test_serve_takes_a_number_of_workers() -> None:
     runner = CliRunner()
     assert "--workers" in runner.invoke(app, ["serve", "--help"]).stdout

@@ -79,8 +79,9 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def latin_token(word: str) -> str:
-    """Fold a Latin word for the index: "IL-6" → "il6", "anaemia" → "anemia", "cells" → "cell"."""
-    folded = re.sub(r"[-‐]", "", word.lower()).replace("ae", "e")
+    """Fold a Latin word for the index: "IL-6" → "il6", "anaemia" → "anemia", "cells" → "cell";
+    a Greek final sigma as any other ("ΟΔΟΣ" lower-cases to "οδος": "οδοσ")."""
+    folded = re.sub(r"[-‐]", "", word.lower()).replace("ae", "e").replace("ς", "σ")
     return folded if any(c.isdigit() for c in folded) else _stem(folded)
 
 

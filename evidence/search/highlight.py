@@ -49,11 +49,14 @@ def highlight(text_: str, tokens: list[str]) -> str:
 @lru_cache(maxsize=1024)
 def _latin_words_from(firsts: frozenset[str]) -> re.Pattern[str]:
     """Return a pattern finding LATIN_WORD's words (the same spans) that can fold to a token
-    starting with one of `firsts`: those starting with it in either case, and with "a" when
-    one is "e" ("aetiology" folds to "etiology"). Folding keeps a word's first letter otherwise
-    (it lower-cases, drops inner hyphens, stems the end), so the words left out can match no
-    token, and a snippet's loop over a claim's words looks only at the few that can."""
-    letters = set(firsts) | ({"a"} if "e" in firsts else set())
+    starting with one of `firsts`: those starting with it in either case, with "a" when one is
+    "e" ("aetiology" folds to "etiology"), and with "ς" when one is "σ". Folding keeps a word's
+    first letter otherwise (it lower-cases, drops inner hyphens, stems the end), so the words
+    left out can match no token, and a snippet's loop over a claim's words looks only at the
+    few that can."""
+    letters = set(firsts)
+    letters |= {"a"} if "e" in letters else set()
+    letters |= {"ς"} if "σ" in letters else set()
     cased = "".join(sorted({case for letter in letters for case in (letter, letter.upper())}))
     first = f"[{re.escape(cased)}]{AFTER_WORD_START}"
     return re.compile(f"{first}[{WORD_CHARS}]*(?:[-‐][{WORD_CHARS}]+)*")
