@@ -137,13 +137,15 @@ def test_sigterm_stops_every_worker(server: tuple[subprocess.Popen[bytes], int])
 
 
 def test_a_second_server_on_the_same_port_is_refused(
-    server: tuple[subprocess.Popen[bytes], int],
+    server: tuple[subprocess.Popen[bytes], int], database_url: str
 ) -> None:
     _, port = server
     command = [str(Path(sys.executable).with_name("evidence")), "serve", "--port", str(port)]
+    env = {**os.environ, "EVIDENCE_DATABASE_URL": database_url}  # not a file where tests run
     second = subprocess.run(
-        [*command, "--workers", "2"], capture_output=True, text=True, timeout=60, check=False
-    )
+        [*command, "--workers", "2"], env=env, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
     assert second.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in second.stderr
 
