@@ -156,24 +156,27 @@ GREEK = [
 ]
 
 
-def test_a_greek_word_ending_in_sigma_is_found_however_its_sigma_is_written(
-    engine: Engine, tmp_path: Path
-) -> None:
+@pytest.fixture
+def greek(engine: Engine, tmp_path: Path) -> Engine:
+    """A manuscript of the GREEK sentences, ingested."""
     path = tmp_path / "greek.txt"
     path.write_text("\n\n".join(GREEK), encoding="utf-8")
     ingest_file(engine, path)
+    return engine
+
+
+def test_a_greek_word_ending_in_sigma_is_found_however_its_sigma_is_written(
+    greek: Engine,
+) -> None:
+    engine = greek
     for query in ("ΟΔΟΣ", "οδος", "οδοσ", "Οδος hepcidin", "οδοσ ferritin"):
         found = texts(engine, query)
         assert found and all("ΟΔΟΣ" in text for text in found), query
     assert texts(engine, "οδοσ hepcidin") == [GREEK[0]]
 
 
-def test_upgrade_to_0007_folds_the_final_sigmas_an_older_index_holds(
-    engine: Engine, tmp_path: Path
-) -> None:
-    path = tmp_path / "greek.txt"
-    path.write_text("\n\n".join(GREEK), encoding="utf-8")
-    ingest_file(engine, path)
+def test_upgrade_to_0007_folds_the_final_sigmas_an_older_index_holds(greek: Engine) -> None:
+    engine = greek
     expected = search_rows(engine)
     command.downgrade(alembic_config(engine), "0006")
     with engine.begin() as connection:  # as evidence before 0007 indexed them
