@@ -62,7 +62,7 @@ from search_timing import (  # noqa: E402
     time_naive,
 )
 
-from evidence.db import make_engine  # noqa: E402
+from evidence.db import make_engine, upgrade_database  # noqa: E402
 from evidence.ingest.language import query_tokens  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -278,6 +278,12 @@ def main() -> None:
                 reused.append("sqlite")  # only a whole load is renamed to this path
             if reused:
                 print(f"reusing the databases kept in an earlier run: {', '.join(reused)}")
+            for url in (f"sqlite:///{sqlite_path}" if "sqlite" in reused else None,
+                        postgres if "postgresql" in reused else None):  # fmt: skip
+                if url:  # kept by an older evidence: migrated, as `evidence db upgrade` does
+                    upgrade_engine = make_engine(url)
+                    upgrade_database(upgrade_engine)
+                    upgrade_engine.dispose()
             load(args, backends, postgres if "postgresql" not in reused else None,
                  sqlite_path if "sqlite" not in reused else None)  # fmt: skip
             if postgres and args.keep and "postgresql" not in reused:
