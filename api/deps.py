@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
 
 from anyio import CapacityLimiter, to_thread
@@ -22,7 +22,6 @@ from evidence.config import Settings
 from evidence.db import POOL_SIZE
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
-from evidence.pubmed.client import EUtilsClient
 from evidence.search import MAX_LIMIT
 from evidence.verify.verdicts import VERDICTS
 
@@ -183,21 +182,17 @@ SearchText = Annotated[
 ]
 
 
-async def get_eutils(
+async def get_pubmed_settings(
     settings: SettingsDep,
     offline: Annotated[
         bool, Query(description="Use only the local PubMed store; send no request to NCBI.")
     ] = False,
-) -> AsyncIterator[EUtilsClient | None]:
-    """Yield an E-utilities client made from the app's settings, or None when offline."""
-    if offline:
-        yield None
-        return
-    async with EUtilsClient(settings) as client:
-        yield client
+) -> Settings | None:
+    """Return the settings to reach E-utilities with, or None to use the local store only."""
+    return None if offline else settings
 
 
-EUtilsDep = Annotated[EUtilsClient | None, Depends(get_eutils)]
+PubMedSettings = Annotated[Settings | None, Depends(get_pubmed_settings)]
 
 
 def query_parameter_names(dependant: Dependant) -> frozenset[str]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
+from functools import partial
 from typing import Annotated
 
+import anyio
+from anyio import to_thread
 from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
-from api.deps import EngineDep, EUtilsDep, Id, SessionDep, WriteAccess
+from api.deps import EngineDep, Id, PubMedSettings, SessionDep, WriteAccess
 from api.errors import UploadTooLargeError, error_responses
+from evidence.config import Settings
 from evidence.db import session_scope
 from evidence.documents import (
     DocumentDetail,
@@ -87,10 +92,12 @@ def upload_document(
     dependencies=[WriteAccess],
     responses={**WRITE_ERRORS, **error_responses(502, 503)},
 )
-async def enrich_document(engine: EngineDep, client: EUtilsDep, document_id: Id) -> EnrichResult:
+async def enrich_document(
+    engine: EngineDep, pubmed: PubMedSettings, document_id: Id
+) -> EnrichResult:
     """Resolve the document's citations to PubMed (`offline`: from the local store only), then
     verify them; PubMed's failures answer 502."""
-    return await enrich_and_verify(engine, client, document_id)
+    return await enrich_and_verify(engine, pubmed, document_id)
 
 
 def read_upload(file: UploadFile) -> SourceDocument:
@@ -102,14 +109,29 @@ def read_upload(file: UploadFile) -> SourceDocument:
 
 
 async def enrich_and_verify(
-    engine: Engine, client: EUtilsClient | None, document_id: int
+    engine: Engine, pubmed: Settings | None, document_id: int
 ) -> EnrichResult:
-    """Resolve a document's citations (None: from the local store only), then verify them."""
-    with session_scope(engine) as session:
-        get_document(session, document_id)
-        report = await enrich_citations(session, client=client, document_id=document_id)
-        verify(session, document_id=document_id)
-        summary = summarize_verdicts(session, document_id=document_id)
+    """Resolve a document's citations through E-utilities reached with these settings (None:
+    from the local store only), then verify them: in a worker thread, with an event loop of its
+    own. Enrichment reads and writes the database between its requests to PubMed (seconds for
+    a few hundred citations), and in the server's event loop that work held up every other
+    request of the process meanwhile. The transaction commits whole or not at all, and runs to
+    its end even when the client goes away."""
+    return await to_thread.run_sync(
+        anyio.run, partial(_enrich_and_verify, engine, pubmed, document_id)
+    )
+
+
+async def _enrich_and_verify(
+    engine: Engine, pubmed: Settings | None, document_id: int
+) -> EnrichResult:
+    async with AsyncExitStack() as stack:
+        client = None if pubmed is None else await stack.enter_async_context(EUtilsClient(pubmed))
+        with session_scope(engine) as session:
+            get_document(session, document_id)
+            report = await enrich_citations(session, client=client, document_id=document_id)
+            verify(session, document_id=document_id)
+            summary = summarize_verdicts(session, document_id=document_id)
     return EnrichResult(enrichment=report, summary=summary)
 
 

@@ -15,7 +15,6 @@ from api.routes.documents import enrich_and_verify, read_upload
 from api.web.rendering import HtmlRoute, render_page
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import SUPPORTED_EXTENSIONS
-from evidence.pubmed.client import EUtilsClient
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 
@@ -43,9 +42,5 @@ async def upload_document(
         raise MissingApiKeyError("the key given is not one of this server's API keys")
     source = await run_in_threadpool(read_upload, file)
     report = await run_in_threadpool(ingest_source, engine, source)
-    if lookup:
-        async with EUtilsClient(settings) as client:
-            await enrich_and_verify(engine, client, report.document_id)
-    else:
-        await enrich_and_verify(engine, None, report.document_id)
+    await enrich_and_verify(engine, settings if lookup else None, report.document_id)
     return RedirectResponse(f"/web/documents/{report.document_id}", status_code=303)
