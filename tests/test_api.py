@@ -4,28 +4,22 @@ uploaded and enriched through the routes; every error in the one JSON shape."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import threading
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from api.deps import connection_free
 from api.main import create_app
 from api.routes import documents
 from evidence.config import Settings
-from evidence.db import POOL_SIZE, head_revision, make_engine
+from evidence.db import head_revision
 from evidence.errors import InputError
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
-from evidence.search import query
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
 from tests.eutils_server import EUtilsServer
 
@@ -64,83 +58,6 @@ def test_what_is_loaded_at_startup_is_left_out_of_full_collections(database_url:
     with open_client(app):
         assert gc.get_freeze_count() > 100_000  # jieba's dictionary, among the rest
     assert gc.get_freeze_count() == 0
-
-
-def test_a_search_takes_a_connection_in_the_loop_only_when_one_is_free(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}")
-    assert connection_free(engine)
-    held = [engine.connect() for _ in range(2 * POOL_SIZE)]  # the pool and its overflow
-    assert not connection_free(engine)  # a search would wait for one: in a thread, not the loop
-    held.pop().close()
-    assert connection_free(engine)
-    for connection in held:
-        connection.close()
-    engine.dispose()
-
-
-class Gate:
-    """Long, blocking work, as the database's at a million claims: it waits, once entered,
-    until the gate is opened (or 10 s)."""
-
-    def __init__(self) -> None:
-        self.entered, self.opened = threading.Event(), threading.Event()
-
-    def hold(self, work: Callable[..., Any]) -> Callable[..., Any]:
-        def held(*args: Any, **kwargs: Any) -> Any:
-            self.entered.set()
-            self.opened.wait(timeout=10)
-            return work(*args, **kwargs)
-
-        return held
-
-
-def answered_in_order(app: FastAPI, slow: tuple[str, str], other: str, gate: Gate) -> list[str]:
-    """Send the slow request (method, path); once its work is held at the gate, GET `other`,
-    and open the gate when that is answered; return the paths in the order they were answered.
-    The other comes first only if the slow work waits outside the event loop: else the loop
-    waits with it (10 s), and the slow one comes first."""
-    answered: list[str] = []
-
-    async def send(client: httpx.AsyncClient, method: str, path: str) -> None:
-        response = await client.request(method, path, headers={"X-API-Key": KEY})
-        assert response.status_code == 200, response.text
-        answered.append(path)
-
-    async def both() -> None:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            first = asyncio.create_task(send(client, *slow))
-            while not gate.entered.is_set():  # the loop runs while the slow work is held
-                await asyncio.sleep(0.01)
-            await send(client, "GET", other)
-            gate.opened.set()
-            await first
-
-    asyncio.run(both())
-    app.state.engine.dispose()  # no lifespan ran to dispose of it
-    return answered
-
-
-def test_a_filtered_search_leaves_the_event_loop_free_for_others(
-    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seed(engine)
-    gate = Gate()  # a topic no claim has walks every claim (1.3 s at a million)
-    monkeypatch.setattr(query, "listed", gate.hold(query.listed))
-    app = create_app(Settings(database_url=database_url))
-    slow = ("GET", "/claims?topic=nothing-like")
-    assert answered_in_order(app, slow, "/claims?q=IL-6", gate) == ["/claims?q=IL-6", slow[1]]
-
-
-def test_enrichment_leaves_the_event_loop_free_for_others(
-    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seed(engine)
-    gate = Gate()  # verifying a document of hundreds of citations
-    monkeypatch.setattr(documents, "verify", gate.hold(documents.verify))
-    app = create_app(Settings(database_url=database_url, api_keys=[KEY]))
-    slow = ("POST", "/documents/1/enrich?offline=true")
-    assert answered_in_order(app, slow, "/claims?q=IL-6", gate) == ["/claims?q=IL-6", slow[1]]
 
 
 def assert_error(response: Any, status: int, kind: str) -> str:
