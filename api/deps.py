@@ -54,6 +54,12 @@ async def get_search_slots(request: Request) -> CapacityLimiter | None:
     return slots
 
 
+async def get_enrich_slots(request: Request) -> CapacityLimiter:
+    """Return the app's limit on enrichments running at once (api.main.ENRICH_SLOTS)."""
+    slots: CapacityLimiter = request.app.state.enrich_slots
+    return slots
+
+
 async def in_search_slot(
     engine: Engine,
     slots: CapacityLimiter | None,
@@ -95,6 +101,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ReaderDep = Annotated[Engine, Depends(get_reader)]
 SearchSlots = Annotated[CapacityLimiter | None, Depends(get_search_slots)]
+EnrichSlots = Annotated[CapacityLimiter, Depends(get_enrich_slots)]
 
 
 def get_session(reader: ReaderDep) -> Iterator[Session]:

@@ -41,6 +41,12 @@ def search_slots(engine: Engine) -> CapacityLimiter | None:
     return None if engine.dialect.name == "sqlite" else CapacityLimiter(16)
 
 
+# Enrichments a server process runs at once, each in a worker thread of its own for as long as
+# it waits on PubMed (minutes, with NCBI's retries): one, so they do not take the threads other
+# requests need, and so a process keeps to NCBI's rate (each enrichment's client keeps it).
+ENRICH_SLOTS = 1
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: one engine for its lifetime, the database prepared once, every router."""
     settings = settings or Settings()
@@ -77,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.reader = reading_engine(engine)
     app.state.search_slots = search_slots(engine)
+    app.state.enrich_slots = CapacityLimiter(ENRICH_SLOTS)
     install_error_handlers(app)
     for module in (claims, citations, papers, documents, export, health, pages, upload):
         app.include_router(module.router)

@@ -21,7 +21,7 @@ from evidence.errors import InputError
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
-from tests.eutils_server import EUtilsServer
+from tests.eutils_server import Canned, EUtilsServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # Starlette would rather have httpx2
@@ -402,6 +402,25 @@ def test_api_enrich_online_uses_the_apps_eutils_settings(
     enrichment = response.json()["enrichment"]
     assert enrichment["statuses"]["resolved"] == 18 and 0 < enrichment["requests"] <= 25
     assert server.log and all(r.params.get("api_key") == "test" for r in server.log)
+
+
+def test_api_enrich_answers_502_when_pubmed_fails_and_stores_nothing(
+    database_url: str, eutils_server: Callable[..., EUtilsServer]
+) -> None:
+    server = eutils_server()
+    for utility in ("ecitmatch.cgi", "esearch.fcgi", "efetch.fcgi", "esummary.fcgi"):
+        server.fail_next(utility, *[Canned.failure(400)] * 100)  # no retry mends a 400
+    settings = Settings(database_url=database_url, api_keys=[KEY], eutils_url=server.url)
+    with open_client(create_app(settings)) as client:
+        document_id = upload(client, "deck.txt", SEED_DECK.read_bytes()).json()["report"][
+            "document_id"
+        ]
+        response = client.post(f"/documents/{document_id}/enrich", headers={"X-API-Key": KEY})
+        assert_error(response, 502, "PubMedError")
+        citations = client.get("/citations", params={"document": document_id, "limit": 100})
+    assert server.log  # it did ask PubMed
+    items = citations.json()["items"]
+    assert items and all(c["resolution"] is None for c in items)  # rolled back
 
 
 @pytest.mark.parametrize(

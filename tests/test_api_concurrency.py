@@ -71,14 +71,21 @@ def answered_in_order(app: FastAPI, slow: tuple[str, str], other: str, gate: Gat
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             first = asyncio.create_task(send(client, *slow))
-            while not gate.entered.is_set():  # the loop runs while the slow work is held
-                await asyncio.sleep(0.01)
-            await send(client, "GET", other)
-            gate.opened.set()
+            try:
+                async with asyncio.timeout(30):  # the loop runs while the slow work is held
+                    while not (gate.entered.is_set() or first.done()):
+                        await asyncio.sleep(0.01)
+                if first.done():  # it failed before its slow work: say why
+                    await first
+                await send(client, "GET", other)
+            finally:
+                gate.opened.set()
             await first
 
-    asyncio.run(both())
-    app.state.engine.dispose()  # no lifespan ran to dispose of it
+    try:
+        asyncio.run(both())
+    finally:
+        app.state.engine.dispose()  # no lifespan ran to dispose of it
     return answered
 
 

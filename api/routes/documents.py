@@ -7,12 +7,12 @@ from functools import partial
 from typing import Annotated
 
 import anyio
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
-from api.deps import EngineDep, Id, PubMedSettings, SessionDep, WriteAccess
+from api.deps import EngineDep, EnrichSlots, Id, PubMedSettings, SessionDep, WriteAccess
 from api.errors import UploadTooLargeError, error_responses
 from evidence.config import Settings
 from evidence.db import session_scope
@@ -93,11 +93,11 @@ def upload_document(
     responses={**WRITE_ERRORS, **error_responses(502, 503)},
 )
 async def enrich_document(
-    engine: EngineDep, pubmed: PubMedSettings, document_id: Id
+    engine: EngineDep, slots: EnrichSlots, pubmed: PubMedSettings, document_id: Id
 ) -> EnrichResult:
     """Resolve the document's citations to PubMed (`offline`: from the local store only), then
     verify them; PubMed's failures answer 502."""
-    return await enrich_and_verify(engine, pubmed, document_id)
+    return await enrich_and_verify(engine, slots, pubmed, document_id)
 
 
 def read_upload(file: UploadFile) -> SourceDocument:
@@ -109,17 +109,17 @@ def read_upload(file: UploadFile) -> SourceDocument:
 
 
 async def enrich_and_verify(
-    engine: Engine, pubmed: Settings | None, document_id: int
+    engine: Engine, slots: CapacityLimiter, pubmed: Settings | None, document_id: int
 ) -> EnrichResult:
     """Resolve a document's citations through E-utilities reached with these settings (None:
     from the local store only), then verify them: in a worker thread, with an event loop of its
-    own. Enrichment reads and writes the database between its requests to PubMed (seconds for
-    a few hundred citations), and in the server's event loop that work held up every other
-    request of the process meanwhile. The transaction commits whole or not at all, and runs to
-    its end even when the client goes away."""
-    return await to_thread.run_sync(
-        anyio.run, partial(_enrich_and_verify, engine, pubmed, document_id)
-    )
+    own, at most `slots` at once (the others wait their turn). Enrichment reads and writes the
+    database between its requests to PubMed (seconds for a few hundred citations), and in the
+    server's event loop that work held up every other request of the process meanwhile. The
+    transaction commits whole or not at all, and runs to its end even when the client goes
+    away."""
+    enrich = partial(_enrich_and_verify, engine, pubmed, document_id)
+    return await to_thread.run_sync(anyio.run, enrich, limiter=slots)
 
 
 async def _enrich_and_verify(

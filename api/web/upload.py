@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import EngineDep, SettingsDep, is_valid_key
+from api.deps import EngineDep, EnrichSlots, SettingsDep, is_valid_key
 from api.errors import MissingApiKeyError, WritesDisabledError
 from api.routes.documents import enrich_and_verify, read_upload
 from api.web.rendering import HtmlRoute, render_page
@@ -31,6 +31,7 @@ def upload_form(request: Request, settings: SettingsDep) -> Response:
 async def upload_document(
     settings: SettingsDep,
     engine: EngineDep,
+    slots: EnrichSlots,
     file: Annotated[UploadFile, File()],
     key: Annotated[str, Form(max_length=500)] = "",
     lookup: Annotated[bool, Form()] = False,
@@ -42,5 +43,6 @@ async def upload_document(
         raise MissingApiKeyError("the key given is not one of this server's API keys")
     source = await run_in_threadpool(read_upload, file)
     report = await run_in_threadpool(ingest_source, engine, source)
-    await enrich_and_verify(engine, settings if lookup else None, report.document_id)
+    pubmed = settings if lookup else None
+    await enrich_and_verify(engine, slots, pubmed, report.document_id)
     return RedirectResponse(f"/web/documents/{report.document_id}", status_code=303)
