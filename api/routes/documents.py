@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
+from contextlib import nullcontext
 from functools import partial
 from typing import Annotated
 
@@ -125,8 +125,7 @@ async def enrich_and_verify(
 async def _enrich_and_verify(
     engine: Engine, pubmed: Settings | None, document_id: int
 ) -> EnrichResult:
-    async with AsyncExitStack() as stack:
-        client = None if pubmed is None else await stack.enter_async_context(EUtilsClient(pubmed))
+    async with EUtilsClient(pubmed) if pubmed else nullcontext() as client:
         with session_scope(engine) as session:
             get_document(session, document_id)
             report = await enrich_citations(session, client=client, document_id=document_id)
