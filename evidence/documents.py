@@ -76,12 +76,43 @@ def list_documents(session: Session) -> list[DocumentPublic]:
     return [_document_public(d, counts[d.id or 0]) for d in documents]
 
 
+def newest_documents(session: Session, *, limit: int) -> list[DocumentPublic]:
+    """Return the `limit` most recently ingested documents, newest first, with their counts:
+    counted for them alone, not for every document."""
+    documents = session.exec(select(Document).order_by(col(Document.id).desc()).limit(limit))
+    listed = documents.all()
+    counts = counts_by_document(session, document_ids=[d.id or 0 for d in listed])
+    return [_document_public(d, counts[d.id or 0]) for d in listed]
+
+
+class DocumentName(BaseModel):
+    """What names a document in a list: its id, title, file and kind."""
+
+    id: int
+    title: str | None
+    source_name: str
+    kind: str
+
+
+def document_names(session: Session) -> list[DocumentName]:
+    """Return every document's name, oldest first: one read of the documents, nothing counted."""
+    rows = session.exec(
+        select(Document.id, Document.title, Document.source_name, Document.kind).order_by(
+            col(Document.id)
+        )
+    ).all()
+    return [
+        DocumentName(id=i or 0, title=title, source_name=source, kind=kind)
+        for i, title, source, kind in rows
+    ]
+
+
 def get_document_detail(session: Session, *, document_id: int) -> DocumentDetail:
     """Return a document with its pages, claims and a summary of its citations' verdicts."""
     if not 0 < document_id <= MAX_ID:
         raise NotFoundError(f"no document with id {document_id}")
     document = get_document(session, document_id)
-    counts = counts_by_document(session, document_id=document_id)[document_id]
+    counts = counts_by_document(session, document_ids=[document_id])[document_id]
     pages = session.exec(
         select(Page).where(Page.document_id == document_id).order_by(col(Page.number))
     ).all()
@@ -137,17 +168,18 @@ def summarize_verdicts(session: Session, *, document_id: int) -> VerdictSummary:
 
 def document_counts(session: Session, *, document_id: int) -> DocumentCounts:
     """Count one document's pages, claims, citations, works, links and dangling markers."""
-    return counts_by_document(session, document_id=document_id)[document_id]
+    return counts_by_document(session, document_ids=[document_id])[document_id]
 
 
 def counts_by_document(
-    session: Session, *, document_id: int | None = None
+    session: Session, *, document_ids: Sequence[int] | None = None
 ) -> defaultdict[int, DocumentCounts]:
-    """Count pages, claims, citations, works, links and dangling markers of each document."""
+    """Count pages, claims, citations, works, links and dangling markers of each document (of
+    these documents only, when given)."""
 
     def per_document(query: Any, key: Any) -> dict[int, int]:
-        if document_id is not None:
-            query = query.where(key == document_id)
+        if document_ids is not None:
+            query = query.where(key.in_(document_ids))
         return {doc: int(n) for doc, n in session.exec(query.group_by(key)).all()}
 
     claim_doc = col(Claim.document_id)

@@ -11,17 +11,22 @@ from collections.abc import Iterator
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from api.main import create_app
+from api.web import pages
 from api.web.rendering import VERDICT_HINTS
 from evidence.config import Settings
+from evidence.db import session_scope
 from evidence.documents import summarize_verdicts
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import read_document_bytes
+from evidence.models import Claim
 from evidence.verify import number_checks
 from evidence.verify.verdicts import VERDICTS
+from evidence.web_views import list_topics
 from tests.conftest import seed_deck
 
 with warnings.catch_warnings():
@@ -124,6 +129,52 @@ def test_web_topic_and_document_filters_narrow_the_claims(web: TestClient) -> No
     assert "<option selected>骨破坏</option>" in page
     empty = assert_html(web.get("/", params={"document": "999"}))
     assert claim_ids(empty) == [] and "No claim matches" in empty
+
+
+def test_web_types_the_topic_when_there_are_too_many_to_list(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = assert_html(web.get("/"))
+    assert '<select name="topic"' in listed and "<option>骨破坏</option>" in listed
+    monkeypatch.setattr(pages, "TOPICS_LISTED", 2)
+    page = assert_html(web.get("/", params={"topic": "骨破坏"}))
+    assert '<select name="topic"' not in page and "<option>" not in page.split('name="verdict"')[0]
+    assert '<input type="search" name="topic" value="骨破坏"' in page
+    assert claim_ids(page) == api_ids(web, topic="骨破坏") != []
+    part = assert_html(web.get("/", params={"topic": "破坏"}))  # a part, as the API takes it
+    assert claim_ids(part) == api_ids(web, topic="破坏") != []
+
+
+def test_web_home_shows_the_newest_documents_and_names_them_all(
+    database_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_deck(engine)
+    ingest_source(engine, read_document_bytes(HOSTILE_DECK, filename="hostile.txt"))
+    monkeypatch.setattr(pages, "CARDS_SHOWN", 1)
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        page = assert_html(client.get("/"))
+    cards = re.findall(r'<section class="panel document-card">.*?<h3><a href="([^"]+)"', page, re.S)
+    assert cards == ["/web/documents/2"]  # the newest
+    assert "the 1 most recent of 2" in page
+    assert '<option value="1">IL-6的发现历程' in page and '<option value="2">' in page
+
+
+def test_topics_are_found_by_skipping_along_the_index_as_distinct_finds_them(
+    engine: Engine,
+) -> None:
+    seed_deck(engine)
+    with session_scope(engine) as session:  # a topic missing, and one empty
+        ids = session.exec(select(Claim.id).order_by(col(Claim.id)).limit(2)).all()
+        session.execute(update(Claim).where(col(Claim.id) == ids[0]).values(topic=None))
+        session.execute(update(Claim).where(col(Claim.id) == ids[1]).values(topic=""))
+    with Session(engine) as session:
+        distinct = session.exec(select(Claim.topic).distinct()).all()
+        everything = sorted(topic for topic in distinct if topic)
+        assert len(everything) > 5
+        assert list_topics(session, limit=len(everything) + 1) == everything
+        assert list_topics(session, limit=len(everything)) == everything
+        first = list_topics(session, limit=3)
+        assert len(first) == 3 and set(first) <= set(everything)
 
 
 def test_web_claim_page_shows_its_citation_in_full(web: TestClient) -> None:
