@@ -59,6 +59,7 @@ from search_timing import (  # noqa: E402
     percentile,
     time_calls,
     time_export_selection,
+    time_home_page_data,
     time_naive,
 )
 
@@ -127,6 +128,7 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
         server.stop()
     naive = time_naive(engine, queries, args.naive_seconds)
     exports = {q: time_export_selection(engine, q) for q in EXPORT_QUERIES}
+    home, home_naive = time_home_page_data(engine)
 
     print(f"\n{name}: {args.claims:,} claims; p50/p99 in ms over n runs each")
     print("own: claims whose own words hold every word; papers: papers holding the commonest"
@@ -183,6 +185,10 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
         print(f"export of a search, every claim it finds ({q!r}, {count:,}): {at_once * 1000:.0f}"
               f" ms at once, {by_pages * 1000:.0f} ms paging 100 at a time;"
               f" {by_pages / at_once:.0f}x")  # fmt: skip
+    print(f"web search page, what it reads besides its claims (documents named, the newest"
+          f" documents' cards, topics): {home * 1000:.0f} ms; naive, every document's card and"
+          f" SELECT DISTINCT topic: {home_naive * 1000:.0f} ms; {home_naive / home:.0f}x"
+          )  # fmt: skip
     slowest = max(queries, key=lambda q: percentile(bare[q], 0.5))
     print(
         f"plan of the slowest query's first statement ({slowest!r},"

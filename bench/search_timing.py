@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import event, text
@@ -79,6 +80,34 @@ def time_export_selection(engine: Engine, q: str) -> tuple[int, float, float]:
     if sorted(ids) != sorted(paged):
         raise AssertionError(f"claim_ids_found and paging disagree on {q!r}")
     return len(ids), at_once, by_pages
+
+
+def time_home_page_data(engine: Engine) -> tuple[float, float]:
+    """Time what the web search page reads besides its claims (the documents it names, the
+    newest documents' cards, the topics it lists), and the naive way, as it read them before:
+    every document with its counts and its card, and the topics by SELECT DISTINCT. Return the
+    median of 5 runs of each."""
+    from api.web.pages import CARDS_SHOWN, TOPICS_LISTED
+    from evidence.documents import (
+        document_names,
+        list_documents,
+        newest_documents,
+        overview_documents,
+    )
+    from evidence.web_views import list_topics
+
+    def page_data(session: Session) -> None:
+        document_names(session)
+        overview_documents(session, newest_documents(session, limit=CARDS_SHOWN))
+        list_topics(session, limit=TOPICS_LISTED + 1)
+
+    def naive(session: Session) -> None:
+        overview_documents(session, list_documents(session))
+        session.connection().execute(text("SELECT DISTINCT topic FROM claim")).all()
+
+    with Session(engine) as session:
+        timed = [sorted(time_calls(partial(way, session), 5, 60)) for way in (page_data, naive)]
+    return timed[0][2], timed[1][2]
 
 
 def count_matches(engine: Engine, q: str) -> tuple[int, int]:

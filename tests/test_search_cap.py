@@ -81,7 +81,9 @@ def test_a_rare_word_in_a_crowd_is_ranked_exactly(crowded: Engine) -> None:
     n = RANK_CAP + EXTRA // 3  # one claim of the crowd
     with Session(crowded) as session:
         hits = search_claims(session, q=f"hepcidin {n}", limit=10).items
-    assert [h.text for h in hits] == [f"Serum hepcidin level {n} was measured in patient group {n}."]
+    assert [h.text for h in hits] == [
+        f"Serum hepcidin level {n} was measured in patient group {n}."
+    ]
 
 
 def test_a_capped_search_through_evidence_says_so(
