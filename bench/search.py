@@ -31,8 +31,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # evidence, when the interpreter does not have it installed
 
@@ -50,7 +48,7 @@ from search_database import (  # noqa: E402
     load_sqlite,
     mark_postgresql_loaded,
 )
-from search_load import Server, api_search, cpu_seconds, load_test  # noqa: E402
+from search_load import ApiClient, Server, cpu_seconds, load_test  # noqa: E402
 from search_timing import (  # noqa: E402
     bare_query,
     bare_search,
@@ -107,13 +105,16 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
         if problem:
             print(f"API not measured on {name}: {problem}")
         else:
-            with httpx.Client(base_url=server.url, timeout=60) as client:
+            client = ApiClient(server.port)
+            try:
                 for q in queries:
-                    if api_search(client, q) != bare_search(engine, q):  # and a warm-up
+                    if client.search_ids(q) != bare_search(engine, q):  # and a warm-up
                         print(f"warning: the API and the library disagree on {q!r}")
                     api[q] = time_calls(
-                        partial(api_search, client, q), args.repeat, args.query_seconds, False
+                        partial(client.search, q), args.repeat, args.query_seconds, False
                     )
+            finally:
+                client.close()
             cpu_before = cpu_seconds(server.process.pid)
             load = load_test(server.url, queries, args.load_seconds, args.concurrency)
             cpu_after = cpu_seconds(server.process.pid)
