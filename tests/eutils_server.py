@@ -14,6 +14,7 @@ tests/data/pubmed/recorded/ (see tests/data/README.md). Faults are scripted per 
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from collections import defaultdict, deque
@@ -352,6 +353,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         """Keep test output quiet."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def rate_bookings_in_pytests_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Clients book their NCBI request starts in a file of the temporary directory, one for each
+    E-utilities address (evidence.pubmed.rate): each loopback server, on a port of its own, would
+    leave one in /tmp. Keep them in pytest's folder, which pytest clears."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = saved
 
 
 @pytest.fixture

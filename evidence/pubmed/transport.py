@@ -3,7 +3,9 @@ error answers. `EUtilsClient` (evidence.pubmed.client) adds the E-utilities call
 
 NCBI's rules (https://www.ncbi.nlm.nih.gov/books/NBK25497/), each applied once, here: tool and
 email on every request, the api_key when there is one, at most 3 requests/s without a key and
-10/s with one (one limiter shared by every task using the client), POST for long id lists.
+10/s with one (evidence.pubmed.rate: one limiter shared by every task using the client, and a
+file in which every process of the user on the machine books its starts), POST for long id
+lists.
 
 What goes wrong, and what the caller gets once retrying no longer helps:
 
@@ -38,6 +40,7 @@ import httpx
 from evidence.config import Settings
 from evidence.errors import ExternalServiceError, PubMedError
 from evidence.pubmed.answers import Expect, Failure, check_body
+from evidence.pubmed.rate import RateLimiter, slot_file
 
 __all__ = ["TOOL", "EUtilsTransport", "RateLimiter", "RetryPolicy"]
 
@@ -64,25 +67,6 @@ class RetryPolicy:
         return delay * (1 - self.jitter * random.random())
 
 
-class RateLimiter:
-    """Space request starts 1/rate apart (plus a margin) across every task sharing it."""
-
-    def __init__(self, per_second: float, *, margin: float = 1.1) -> None:
-        # Biopython waits 0.37 s rather than 1/3 s: exact spacing still drew 429s from NCBI.
-        self.interval = margin / per_second
-        self._lock = asyncio.Lock()
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Return when the next request may start; callers queue in order on the lock."""
-        async with self._lock:
-            now = time.monotonic()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-                now = time.monotonic()
-            self._next = now + self.interval
-
-
 class EUtilsTransport:
     """Send E-utilities requests within NCBI's rules; `EUtilsClient` adds the calls."""
 
@@ -98,9 +82,10 @@ class EUtilsTransport:
     ) -> None:
         self.settings = settings
         self.retry = retry or RetryPolicy()
-        # NCBI: 3 requests/s per IP without an API key, 10/s with one. Share `limiter` between
-        # clients in one process, or the process as a whole may exceed it.
-        self.limiter = limiter or RateLimiter(10.0 if settings.ncbi_api_key else 3.0)
+        # NCBI: 3 requests/s per IP without an API key, 10/s with one, kept by every evidence
+        # process of this user on this machine (evidence.pubmed.rate).
+        per_second = 10.0 if settings.ncbi_api_key else 3.0
+        self.limiter = limiter or RateLimiter(per_second, shared=slot_file(settings))
         self._sleep = sleep
         self.requests_sent = 0
         self._http = httpx.AsyncClient(

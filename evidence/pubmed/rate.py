@@ -1,0 +1,90 @@
+"""NCBI's rate, kept by every evidence process of a user on this machine, not by each alone.
+
+NCBI counts requests per IP address (per API key with one): 3 a second without a key, 10 with
+one. `evidence serve --workers 2` runs two processes, each enriching on its own, and a command
+line `evidence enrich` may run beside them; each process keeping the rate for itself would send
+two or three times as many. So a limiter books each request's start in a small file that every
+process sending to the same E-utilities service with the same key shares (`slot_file`): under an
+exclusive lock (flock) it reads the next free start, takes it, and writes the one after. A
+process waits for its slot outside the lock.
+
+The slots are times of the system's monotonic clock, which every process on a machine shares
+(Linux's CLOCK_MONOTONIC, the time since it booted). A slot further ahead than STALE_AFTER is one
+left from before a reboot, or a file someone wrote: it is ignored. Where there is no flock (on
+Windows), each process keeps the rate for itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import struct
+import tempfile
+import time
+from pathlib import Path
+
+from evidence.config import Settings
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; each process keeps the rate for itself
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["RateLimiter", "slot_file"]
+
+STALE_AFTER = 60.0  # seconds: no process books a start this far ahead (180 waiting at 3/s)
+SLOT = struct.Struct("<d")  # the next free start, a float of the monotonic clock
+
+
+class RateLimiter:
+    """Space request starts `margin / per_second` apart, across every task sharing it and, with
+    `shared` (see slot_file), across every process booking its starts in the same file."""
+
+    def __init__(
+        self, per_second: float, *, margin: float = 1.1, shared: Path | None = None
+    ) -> None:
+        # Biopython waits 0.37 s rather than 1/3 s: exact spacing still drew 429s from NCBI.
+        self.interval = margin / per_second
+        self.shared = shared if fcntl is not None else None
+        self._lock = asyncio.Lock()
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        """Return when the next request may start; this process's callers queue in order on
+        the lock, and the processes sharing the file take turns by it."""
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            if self.shared is not None:
+                start = book_start(self.shared, start, self.interval)
+            if start > now:
+                await asyncio.sleep(start - now)
+            self._next = start + self.interval
+
+
+def book_start(path: Path, earliest: float, interval: float) -> float:
+    """Book the first start at or after `earliest` that no process sharing `path` has taken;
+    return it. The file then holds the start after it, `interval` later."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # released when the file is closed
+        raw = os.pread(descriptor, SLOT.size, 0)
+        booked = float(SLOT.unpack(raw)[0]) if len(raw) == SLOT.size else 0.0
+        if not booked <= earliest + STALE_AFTER:  # from before a reboot, or not a number
+            booked = 0.0
+        start = max(earliest, booked)
+        os.pwrite(descriptor, SLOT.pack(start + interval), 0)
+        return start
+    finally:
+        os.close(descriptor)
+
+
+def slot_file(settings: Settings) -> Path:
+    """Return the file in which this user's processes book their starts for this E-utilities
+    service and key (NCBI's rate is per IP address, or per key with one): in the system's
+    temporary directory, named by a hash, so no key is written anywhere."""
+    quota = f"{settings.eutils_url}\0{settings.ncbi_api_key or ''}"
+    digest = hashlib.sha256(quota.encode()).hexdigest()[:16]
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"evidence-ncbi-rate-{user}-{digest}"
