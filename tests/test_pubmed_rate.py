@@ -4,6 +4,7 @@ rules (stale or unreadable slots are ignored)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 import struct
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from evidence.config import Settings
-from evidence.pubmed.rate import STALE_AFTER, book_start, slot_file
+from evidence.pubmed.rate import STALE_AFTER, RateLimiter, book_start, slot_file
 from tests.eutils_server import EUtilsServer
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no flock: a process alone")
@@ -101,3 +102,20 @@ def test_the_booking_file_is_one_per_service_and_key_and_names_no_key() -> None:
     other = slot_file(Settings(eutils_url="http://127.0.0.1:2/eutils", ncbi_api_key=None))
     assert len({plain, keyed, other}) == 3
     assert "secret" not in str(keyed)
+
+
+def test_a_booking_file_that_cannot_be_written_leaves_the_rate_to_the_process(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = RateLimiter(10.0, margin=1.0, shared=tmp_path / "missing" / "slots")
+
+    async def three_starts() -> list[float]:
+        starts = []
+        for _ in range(3):
+            await limiter.wait()
+            starts.append(time.monotonic())
+        return starts
+
+    starts = asyncio.run(three_starts())
+    assert limiter.shared is None and "kept by this process alone" in caplog.text
+    assert all(later - first >= 0.1 - 0.005 for first, later in pairwise(starts))

@@ -11,13 +11,14 @@ process waits for its slot outside the lock.
 The slots are times of the system's monotonic clock, which every process on a machine shares
 (Linux's CLOCK_MONOTONIC, the time since it booted). A slot further ahead than STALE_AFTER is one
 left from before a reboot, or a file someone wrote: it is ignored. Where there is no flock (on
-Windows), each process keeps the rate for itself.
+Windows), or where the file cannot be written, each process keeps the rate for itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import struct
 import tempfile
@@ -32,6 +33,8 @@ except ImportError:  # Windows: no flock; each process keeps the rate for itself
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["RateLimiter", "slot_file"]
+
+log = logging.getLogger("evidence.pubmed.client")
 
 STALE_AFTER = 60.0  # seconds: no process books a start this far ahead (180 waiting at 3/s)
 SLOT = struct.Struct("<d")  # the next free start, a float of the monotonic clock
@@ -57,7 +60,11 @@ class RateLimiter:
             now = time.monotonic()
             start = max(now, self._next)
             if self.shared is not None:
-                start = book_start(self.shared, start, self.interval)
+                try:
+                    start = book_start(self.shared, start, self.interval)
+                except OSError as error:  # a temporary directory it may not write to
+                    log.warning("NCBI's rate kept by this process alone: %s", error)
+                    self.shared = None
             if start > now:
                 await asyncio.sleep(start - now)
             self._next = start + self.interval
