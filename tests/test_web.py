@@ -175,6 +175,7 @@ def test_topics_are_found_by_skipping_along_the_index_as_distinct_finds_them(
         assert list_topics(session, limit=len(everything)) == everything
         first = list_topics(session, limit=3)
         assert len(first) == 3 and set(first) <= set(everything)
+        assert list_topics(session, limit=0) == []
 
 
 def test_web_claim_page_shows_its_citation_in_full(web: TestClient) -> None:
