@@ -4,7 +4,7 @@ stands (citations by verdict, unreferenced claims, dangling markers)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -94,17 +94,24 @@ class DocumentName(BaseModel):
     kind: str
 
 
-def document_names(session: Session) -> list[DocumentName]:
-    """Return every document's name, oldest first: one read of the documents, nothing counted."""
-    rows = session.exec(
-        select(Document.id, Document.title, Document.source_name, Document.kind).order_by(
-            col(Document.id)
-        )
-    ).all()
+def document_names(
+    session: Session, *, ids: Collection[int] | None = None, limit: int | None = None
+) -> list[DocumentName]:
+    """Return documents' names, oldest first: of these documents (`ids`), else of all, or of the
+    first `limit`. One read of the documents, nothing counted."""
+    query = select(Document.id, Document.title, Document.source_name, Document.kind)
+    if ids is not None:
+        query = query.where(col(Document.id).in_(list(ids)))
+    rows = session.exec(query.order_by(col(Document.id)).limit(limit)).all()
     return [
         DocumentName(id=i or 0, title=title, source_name=source, kind=kind)
         for i, title, source, kind in rows
     ]
+
+
+def count_documents(session: Session) -> int:
+    """Return how many documents are stored."""
+    return session.exec(select(func.count()).select_from(Document)).one()
 
 
 def get_document_detail(session: Session, *, document_id: int) -> DocumentDetail:

@@ -155,8 +155,21 @@ def test_web_home_shows_the_newest_documents_and_names_them_all(
         page = assert_html(client.get("/"))
     cards = re.findall(r'<section class="panel document-card">.*?<h3><a href="([^"]+)"', page, re.S)
     assert cards == ["/web/documents/2"]  # the newest
-    assert "the 1 most recent of 2" in page
+    assert "the 1 most recent of 2; the Document filter names them all" in page
     assert '<option value="1">IL-6的发现历程' in page and '<option value="2">' in page
+
+
+def test_web_types_the_document_when_there_are_too_many_to_list(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "DOCUMENTS_LISTED", 0)
+    home = assert_html(web.get("/"))
+    assert '<select name="document"' not in home and '<input type="number" name="document"' in home
+    found = assert_html(web.get("/", params={"q": "贫血", "document": "1"}))
+    assert 'name="document" min="1" value="1"' in found
+    assert claim_ids(found) == api_ids(web, q="贫血", document=1) != []
+    # each claim still names its document, read for the claims the page shows
+    assert found.count('<a href="/web/documents/1">IL-6的发现历程') == len(claim_ids(found))
 
 
 def test_topics_are_found_by_skipping_along_the_index_as_distinct_finds_them(

@@ -13,7 +13,13 @@ from sqlmodel import Session
 
 from api.deps import Id, ReaderDep, SearchSlots, SessionDep, in_search_slot
 from api.web.rendering import HtmlRoute, render_page
-from evidence.documents import MAX_ID, document_names, newest_documents, overview_documents
+from evidence.documents import (
+    MAX_ID,
+    count_documents,
+    document_names,
+    newest_documents,
+    overview_documents,
+)
 from evidence.errors import InputError
 from evidence.search import PAPER_CAP, RANK_CAP, search_claims
 from evidence.web_views import (
@@ -28,9 +34,10 @@ PAGE_SIZE = 20
 # Above the first page: the newest documents' cards (each a few counting queries), not every
 # document's; the Document filter names them all.
 CARDS_SHOWN = 12
-# Topics offered in a list; beyond that many, the topic filter is typed (a part of the topic, as
-# GET /claims?topic= takes it), and the page does not read every topic.
+# Topics and documents offered in a list; beyond that many, the filter is typed (a part of the
+# topic, as GET /claims?topic= takes it; a document's id), and the page does not read them all.
 TOPICS_LISTED = 500
+DOCUMENTS_LISTED = 1000
 # A form sends every field, empty or not: each is text here, read by `SearchForm.read`.
 FormText = Annotated[str | None, Query(max_length=500)]
 
@@ -96,13 +103,20 @@ def _search_page(
         limit=PAGE_SIZE, cursor=cursor or None,
     )  # fmt: skip
     cited = citations_by_id(session, (c.id for hit in page.items for c in hit.citations))
-    documents = document_names(session)
     shown = not form.filtered and not cursor  # the documents' cards, above the first page only
     cards = newest_documents(session, limit=CARDS_SHOWN) if shown else []
     topics = list_topics(session, limit=TOPICS_LISTED + 1)
+    documents = document_names(session, limit=DOCUMENTS_LISTED + 1)
+    if len(documents) > DOCUMENTS_LISTED:  # typed: name only those the page shows
+        document_count = count_documents(session)
+        documents = document_names(session, ids={hit.document for hit in page.items})
+        listed = False
+    else:
+        document_count, listed = len(documents), True
     return render_page(
         request, "search.html.j2", form=form, page=page, cited=cited, cursor=cursor,
-        topics=topics if len(topics) <= TOPICS_LISTED else None, documents=documents,
+        topics=topics if len(topics) <= TOPICS_LISTED else None,
+        documents=documents if listed else None, document_count=document_count,
         overviews=overview_documents(session, cards),
         page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
         documents_by_id={d.id: d for d in documents}, paper_cap=PAPER_CAP, rank_cap=RANK_CAP,
