@@ -32,7 +32,7 @@ from evidence.web_views import (
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 PAGE_SIZE = 20
 # Above the first page: the newest documents' cards (each a few counting queries), not every
-# document's; the Document filter names them all.
+# document's; the Document filter names the others.
 CARDS_SHOWN = 12
 # Topics and documents offered in a list; beyond that many, the filter is typed (a part of the
 # topic, as GET /claims?topic= takes it; a document's id), and the page does not read them all.
