@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import BindParameter, bindparam
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
+from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Marker, Page, Paper
 from evidence.views import PARSED_FIELDS, get_document
 
@@ -83,7 +84,9 @@ def claims_shaped(
     """Return these claims, in the order given, as `shape` (ClaimPublic or a model adding
     fields to it), with the fields `more` gives for each (a search's score and snippet)."""
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
-    found = session.connection().execute(CLAIMS_BY_IDS, {"claim_ids": claim_ids}).all()
+    connection = session.connection()
+    statement = claims_by_ids_query(connection.dialect.name)
+    found = connection.execute(statement, {"claim_ids": claim_ids}).all()
     rows: list[Any] = sorted(found, key=lambda row: order[row.id])
     return claims_public(session, [(row, row.number) for row in rows], shape, more)
 
@@ -111,29 +114,40 @@ CITED_COLUMNS = (
     col(Paper.pmid), *(Citation.__table__.c[name] for name in PARSED_FIELDS),  # type: ignore[attr-defined]
 )  # fmt: skip
 
-# The statements of a page of claims, built once (building one cost as much as running it): the
-# claims (rows of plain columns, named as Claim's attributes, no ORM objects to build), their
-# citations and their markers.
-CLAIM_IDS: BindParameter[list[int]] = bindparam("claim_ids", expanding=True)
-CLAIMS_BY_IDS = (
-    sql_select(*CLAIM_COLUMNS, col(Page.number))
-    .join(Page, col(Page.id) == col(Claim.page_id))
-    .where(col(Claim.id).in_(CLAIM_IDS))
-)
-CITED_BY_CLAIMS = (
-    sql_select(*CITED_COLUMNS)
-    .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
-    .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
-    .where(col(ClaimCitation.claim_id).in_(CLAIM_IDS))
-    .order_by(col(Citation.position))
-)
-MARKERS_OF_CLAIMS = (
-    sql_select(
-        col(Marker.claim_id), col(Marker.label), col(Marker.position), col(Marker.citation_id)
+# The statements of a page of claims, built once for each backend (building one cost as much as
+# running it), the ids bound as one list (evidence.id_lists): the claims (rows of plain columns,
+# named as Claim's attributes, no ORM objects to build), their citations and their markers.
+
+
+@lru_cache(maxsize=8)
+def claims_by_ids_query(dialect: str) -> Any:
+    return (
+        sql_select(*CLAIM_COLUMNS, col(Page.number))
+        .join(Page, col(Page.id) == col(Claim.page_id))
+        .where(among(col(Claim.id), "claim_ids", dialect))
     )
-    .where(col(Marker.claim_id).in_(CLAIM_IDS))
-    .order_by(col(Marker.position), col(Marker.id))
-)
+
+
+@lru_cache(maxsize=8)
+def _cited_by_claims(dialect: str) -> Any:
+    return (
+        sql_select(*CITED_COLUMNS)
+        .join(Citation, col(Citation.id) == col(ClaimCitation.citation_id))
+        .outerjoin(Paper, col(Paper.id) == col(Citation.paper_id))
+        .where(among(col(ClaimCitation.claim_id), "claim_ids", dialect))
+        .order_by(col(Citation.position))
+    )
+
+
+@lru_cache(maxsize=8)
+def _markers_of_claims(dialect: str) -> Any:
+    return (
+        sql_select(
+            col(Marker.claim_id), col(Marker.label), col(Marker.position), col(Marker.citation_id)
+        )
+        .where(among(col(Marker.claim_id), "claim_ids", dialect))
+        .order_by(col(Marker.position), col(Marker.id))
+    )
 
 
 def claims_public(
@@ -151,7 +165,8 @@ def claims_public(
     claim_ids = [claim.id for claim, _ in rows]
     connection = session.connection()
     cited: dict[int, list[ClaimCitationPublic]] = defaultdict(list)
-    for row in connection.execute(CITED_BY_CLAIMS, {"claim_ids": claim_ids}).all():
+    dialect = connection.dialect.name
+    for row in connection.execute(_cited_by_claims(dialect), {"claim_ids": claim_ids}).all():
         claim_id, method, citation_id, label, as_written, resolution, verdict, pmid = row[:8]
         cited[claim_id].append(
             ClaimCitationPublic.model_construct(
@@ -166,7 +181,7 @@ def claims_public(
             )
         )
     markers: dict[int, list[MarkerPublic]] = defaultdict(list)
-    marker_rows = connection.execute(MARKERS_OF_CLAIMS, {"claim_ids": claim_ids}).all()
+    marker_rows = connection.execute(_markers_of_claims(dialect), {"claim_ids": claim_ids}).all()
     for claim_id, label, position, citation_id in marker_rows:
         markers[claim_id].append(
             MarkerPublic.model_construct(label=label, position=position, citation_id=citation_id)

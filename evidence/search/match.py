@@ -21,8 +21,9 @@ from sqlalchemy import Integer, String, bindparam, func, literal_column, table, 
 from sqlalchemy.pool import Pool
 from sqlmodel import Session, col, select
 
+from evidence.id_lists import among
 from evidence.models import Claim, ClaimPaper, ClaimSearch, Paper, PaperSearch
-from evidence.search.filters import Filters, chunked
+from evidence.search.filters import Filters
 from evidence.search.rank import token_counts
 
 CLAIM_FTS = table("claim_fts", literal_column("rowid"))
@@ -174,19 +175,22 @@ def papers_holding_any(
     one of the tokens: why a claim was found through its evidence."""
     wanted = set(tokens)
     found: dict[int, list[str]] = {}
-    for claim_id, pmid, words in _run(session, PAPERS_OF_CLAIMS, claim_ids=list(claim_ids)):
+    statement = _papers_of_claims(_dialect(session))
+    for claim_id, pmid, words in _run(session, statement, claim_ids=list(claim_ids)):
         if pmid and wanted.intersection(words.split()):
             found.setdefault(claim_id, []).append(pmid)
     return found
 
 
-PAPERS_OF_CLAIMS = (
-    select(ClaimPaper.claim_id, Paper.pmid, PaperSearch.words)
-    .join(Paper, col(Paper.id) == col(ClaimPaper.paper_id))
-    .join(PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id))
-    .where(col(ClaimPaper.claim_id).in_(bindparam("claim_ids", expanding=True)))
-    .order_by(col(ClaimPaper.claim_id), col(Paper.id))
-)
+@lru_cache(maxsize=8)
+def _papers_of_claims(dialect: str) -> Any:
+    return (
+        select(ClaimPaper.claim_id, Paper.pmid, PaperSearch.words)
+        .join(Paper, col(Paper.id) == col(ClaimPaper.paper_id))
+        .join(PaperSearch, col(PaperSearch.paper_id) == col(ClaimPaper.paper_id))
+        .where(among(col(ClaimPaper.claim_id), "claim_ids", dialect))
+        .order_by(col(ClaimPaper.claim_id), col(Paper.id))
+    )
 
 
 def claims_resting_on(
@@ -197,15 +201,12 @@ def claims_resting_on(
     cited paper holds: "贫血" of "贫血 anemia"), so the database, not Python, drops most claims
     that cannot match. Contains as text: a token inside a longer one passes too, and the ranking,
     which counts whole tokens, drops it."""
-    statement = _resting_on_query(filters, tuple(holding))
-    rows: list[tuple[int, int, str]] = []
-    for chunk in chunked(paper_ids):
-        rows += _run(session, statement, paper_ids=chunk)
-    return rows
+    statement = _resting_on_query(_dialect(session), filters, tuple(holding))
+    return list(_run(session, statement, paper_ids=sorted(set(paper_ids))))
 
 
 @lru_cache(maxsize=256)
-def _resting_on_query(filters: Filters, holding: tuple[str, ...]) -> Any:
+def _resting_on_query(dialect: str, filters: Filters, holding: tuple[str, ...]) -> Any:
     own = col(ClaimSearch.own)
     link = col(ClaimPaper.claim_id)
     query: Any = select(link, ClaimPaper.paper_id, own)
@@ -214,7 +215,7 @@ def _resting_on_query(filters: Filters, holding: tuple[str, ...]) -> Any:
     conditions = filters.conditions()
     if conditions:
         query = query.join(Claim, col(Claim.id) == link).where(*conditions)
-    return query.where(col(ClaimPaper.paper_id).in_(bindparam("paper_ids", expanding=True)))
+    return query.where(among(col(ClaimPaper.paper_id), "paper_ids", dialect))
 
 
 def listed(session: Session, filters: Filters, *, after: int | None, limit: int) -> list[int]:
