@@ -85,7 +85,7 @@ def claims_shaped(
     fields to it), with the fields `more` gives for each (a search's score and snippet)."""
     order = {claim_id: index for index, claim_id in enumerate(claim_ids)}
     connection = session.connection()
-    statement = claims_by_ids_query(connection.dialect.name)
+    statement = _claims_by_ids_query(connection.dialect.name)
     found = connection.execute(statement, {"claim_ids": claim_ids}).all()
     rows: list[Any] = sorted(found, key=lambda row: order[row.id])
     return claims_public(session, [(row, row.number) for row in rows], shape, more)
@@ -120,7 +120,7 @@ CITED_COLUMNS = (
 
 
 @lru_cache(maxsize=8)
-def claims_by_ids_query(dialect: str) -> Any:
+def _claims_by_ids_query(dialect: str) -> Any:
     return (
         sql_select(*CLAIM_COLUMNS, col(Page.number))
         .join(Page, col(Page.id) == col(Claim.page_id))
