@@ -18,10 +18,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from evidence.errors import NotFoundError
 from evidence.export.citekeys import assign_citekeys
+from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
 from evidence.search import claim_ids_found
-from evidence.search.filters import Filters, chunked, citation_verdict_is
+from evidence.search.filters import Filters, citation_verdict_is
 from evidence.views import get_document
 
 # From worst to best: a work cited several times shows its worst verdict.
@@ -171,28 +172,28 @@ def select_works(
         statement = statement.where(col(Citation.id).in_(links))
     citations = _citations_of(session, statement, claim_ids)
     paper_ids = sorted({c.paper_id for c in citations if c.paper_id is not None})
-    papers: dict[int | None, Paper] = {}
-    for chunk in chunked(paper_ids):
-        papers.update(
-            (p.id, p) for p in session.exec(select(Paper).where(col(Paper.id).in_(chunk)))
-        )
+    of_papers = select(Paper).where(among(col(Paper.id), "paper_ids", _dialect(session)))
+    found = session.exec(of_papers, params={"paper_ids": paper_ids})
+    papers: dict[int | None, Paper] = {paper.id: paper for paper in found}
     return WorkSelection(assign_citekeys(group_works(citations, papers)), capped)
 
 
 def _citations_of(
     session: Session, statement: SelectOfScalar[Citation], claim_ids: list[int] | None
 ) -> list[Citation]:
-    """Return the citations `statement` selects (of these claims, when given) in document order,
-    reading a long list of claims a chunk at a time (SQLite bounds a statement's parameters)."""
+    """Return the citations `statement` selects (of these claims, when given: a list of any
+    length, bound as one parameter) in document order."""
+    in_order = (col(Citation.document_id), col(Citation.position))
     if claim_ids is None:
-        return list(
-            session.exec(statement.order_by(col(Citation.document_id), col(Citation.position)))
-        )
-    found: dict[int | None, Citation] = {}
-    for chunk in chunked(claim_ids):
-        cited = select(ClaimCitation.citation_id).where(col(ClaimCitation.claim_id).in_(chunk))
-        found.update((c.id, c) for c in session.exec(statement.where(col(Citation.id).in_(cited))))
-    return sorted(found.values(), key=lambda c: (c.document_id, c.position))
+        return list(session.exec(statement.order_by(*in_order)))
+    of_claims = among(col(ClaimCitation.claim_id), "claim_ids", _dialect(session))
+    cited = select(ClaimCitation.citation_id).where(of_claims)
+    statement = statement.where(col(Citation.id).in_(cited)).order_by(*in_order)
+    return list(session.exec(statement, params={"claim_ids": sorted(set(claim_ids))}))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def group_works(citations: Sequence[Citation], papers: dict[int | None, Paper]) -> list[ExportWork]:

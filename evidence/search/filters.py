@@ -1,9 +1,7 @@
-"""What narrows a search besides its words (a topic, a document, a citation's verdict or PMID),
-and ids in chunks under SQLite's limit on bound parameters."""
+"""What narrows a search besides its words: a topic, a document, a citation's verdict or PMID."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import or_
@@ -14,8 +12,6 @@ from evidence.documents import UNCHECKED
 from evidence.errors import InputError
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.verify.verdicts import VERDICTS
-
-CHUNK = 5000  # ids per IN list: under SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -56,10 +52,3 @@ def citation_verdict_is(verdict: str) -> ColumnElement[bool]:
     if verdict == UNCHECKED:  # no verdict yet: not checked either
         return or_(col(Citation.verdict) == verdict, col(Citation.verdict).is_(None))
     return col(Citation.verdict) == verdict
-
-
-def chunked(ids: Sequence[int]) -> Iterator[list[int]]:
-    """Yield the distinct ids in order, CHUNK at a time: IN lists under SQLite's limit."""
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]

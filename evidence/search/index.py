@@ -17,7 +17,8 @@ from evidence.models import (
     Paper,
     PaperSearch,
 )
-from evidence.search.filters import CHUNK
+
+CHUNK = 5000  # claims or papers (re)indexed a statement: IN lists under SQLite's limit
 
 
 def index_claims(
