@@ -81,6 +81,11 @@ def reading_engine(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def dialect_of(session: Session) -> str:
+    """Return the name of the backend a session talks to: "sqlite" or "postgresql"."""
+    return session.get_bind().dialect.name
+
+
 def _note_idle_since(_dbapi_connection: Any, record: Any) -> None:
     record.info["idle_since"] = time.monotonic()
 

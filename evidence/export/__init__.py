@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from evidence.db import dialect_of
 from evidence.errors import NotFoundError
 from evidence.export.citekeys import assign_citekeys
 from evidence.id_lists import among
@@ -172,7 +173,7 @@ def select_works(
         statement = statement.where(col(Citation.id).in_(links))
     citations = _citations_of(session, statement, claim_ids)
     paper_ids = sorted({c.paper_id for c in citations if c.paper_id is not None})
-    of_papers = select(Paper).where(among(col(Paper.id), "paper_ids", _dialect(session)))
+    of_papers = select(Paper).where(among(col(Paper.id), "paper_ids", dialect_of(session)))
     found = session.exec(of_papers, params={"paper_ids": paper_ids})
     papers: dict[int | None, Paper] = {paper.id: paper for paper in found}
     return WorkSelection(assign_citekeys(group_works(citations, papers)), capped)
@@ -186,14 +187,10 @@ def _citations_of(
     in_order = (col(Citation.document_id), col(Citation.position))
     if claim_ids is None:
         return list(session.exec(statement.order_by(*in_order)))
-    of_claims = among(col(ClaimCitation.claim_id), "claim_ids", _dialect(session))
+    of_claims = among(col(ClaimCitation.claim_id), "claim_ids", dialect_of(session))
     cited = select(ClaimCitation.citation_id).where(of_claims)
     statement = statement.where(col(Citation.id).in_(cited)).order_by(*in_order)
     return list(session.exec(statement, params={"claim_ids": sorted(set(claim_ids))}))
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
 
 
 def group_works(citations: Sequence[Citation], papers: dict[int | None, Paper]) -> list[ExportWork]:

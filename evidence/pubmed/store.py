@@ -12,6 +12,7 @@ from sqlalchemy import JSON, ColumnElement, Text, bindparam, cast, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from evidence.db import dialect_of
 from evidence.ingest.citation import ParsedCitation
 from evidence.models import Citation, Paper, utc_now
 from evidence.pubmed.match import fold
@@ -78,7 +79,7 @@ def save_records(
 
 def save_rows(session: Session, rows: Iterable[dict[str, Any]]) -> int:
     """Insert or update `encoded_row`s by PMID, CHUNK rows per statement; return how many."""
-    statement = _upsert(session.get_bind().dialect.name)
+    statement = _upsert(dialect_of(session))
     written = 0
     batch: dict[str, dict[str, Any]] = {}  # by PMID: the last of a PMID wins
     for row in rows:

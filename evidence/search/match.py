@@ -21,6 +21,7 @@ from sqlalchemy import Integer, String, bindparam, func, literal_column, table, 
 from sqlalchemy.pool import Pool
 from sqlmodel import Session, col, select
 
+from evidence.db import dialect_of
 from evidence.id_lists import among
 from evidence.models import Claim, ClaimPaper, ClaimSearch, Paper, PaperSearch
 from evidence.search.filters import Filters
@@ -28,10 +29,6 @@ from evidence.search.rank import token_counts
 
 CLAIM_FTS = table("claim_fts", literal_column("rowid"))
 PAPER_FTS = table("paper_fts", literal_column("rowid"))
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
 
 
 def _matched(dialect: str, tokens: Sequence[str]) -> str:
@@ -87,7 +84,7 @@ def own_matches(
     """Return (claim id, own tokens) of the claims whose own words hold every token, newest
     first, at most `limit`, only ids below `below` when given. On SQLite, by one of the tokens
     alone when at most RARE claims hold it (see RARE)."""
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     statement = _own_query(dialect, filters, with_own=True, below=below is not None)
     bounds = {} if below is None else {"below": below}
     if dialect == "sqlite" and len(tokens) > 1:
@@ -106,7 +103,7 @@ def own_matches(
 
 def own_match_ids(session: Session, tokens: Sequence[str], filters: Filters) -> list[int]:
     """Return the ids of every claim whose own words hold every token, newest first."""
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     statement = _own_query(dialect, filters, with_own=False, below=False)
     return [row[0] for row in _run(session, statement, matched=_matched(dialect, tokens))]
 
@@ -142,7 +139,7 @@ def papers_holding(
 ) -> list[int]:
     """Return the ids of the papers whose words hold the token, newest first, at most `limit`;
     only papers a claim of `document_id` rests on, when given."""
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     statement = _papers_query(dialect, document_id)
     rows = _run(session, statement, matched=_matched(dialect, [token]), limit=limit)
     return [row[0] for row in rows]
@@ -175,7 +172,7 @@ def papers_holding_any(
     one of the tokens: why a claim was found through its evidence."""
     wanted = set(tokens)
     found: dict[int, list[str]] = {}
-    statement = _papers_of_claims(_dialect(session))
+    statement = _papers_of_claims(dialect_of(session))
     for claim_id, pmid, words in _run(session, statement, claim_ids=list(claim_ids)):
         if pmid and wanted.intersection(words.split()):
             found.setdefault(claim_id, []).append(pmid)
@@ -201,7 +198,7 @@ def claims_resting_on(
     cited paper holds: "贫血" of "贫血 anemia"), so the database, not Python, drops most claims
     that cannot match. Contains as text: a token inside a longer one passes too, and the ranking,
     which counts whole tokens, drops it."""
-    statement = _resting_on_query(_dialect(session), filters, tuple(holding))
+    statement = _resting_on_query(dialect_of(session), filters, tuple(holding))
     return list(_run(session, statement, paper_ids=sorted(set(paper_ids))))
 
 
