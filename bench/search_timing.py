@@ -89,6 +89,7 @@ def time_home_page_data(engine: Engine) -> tuple[float, float]:
     median of 5 runs of each."""
     from api.web.pages import CARDS_SHOWN, DOCUMENTS_LISTED, TOPICS_LISTED
     from evidence.documents import (
+        count_documents,
         document_names,
         list_documents,
         newest_documents,
@@ -97,7 +98,8 @@ def time_home_page_data(engine: Engine) -> tuple[float, float]:
     from evidence.web_views import list_topics
 
     def page_data(session: Session) -> None:
-        document_names(session, limit=DOCUMENTS_LISTED + 1)
+        if count_documents(session) <= DOCUMENTS_LISTED:
+            document_names(session)
         overview_documents(session, newest_documents(session, limit=CARDS_SHOWN))
         list_topics(session, limit=TOPICS_LISTED + 1)
 

@@ -94,15 +94,13 @@ class DocumentName(BaseModel):
     kind: str
 
 
-def document_names(
-    session: Session, *, ids: Collection[int] | None = None, limit: int | None = None
-) -> list[DocumentName]:
-    """Return documents' names, oldest first: of these documents (`ids`), else of all, or of the
-    first `limit`. One read of the documents, nothing counted."""
+def document_names(session: Session, *, ids: Collection[int] | None = None) -> list[DocumentName]:
+    """Return documents' names, oldest first: of these documents (`ids`), else of all. One read
+    of the documents, nothing counted."""
     query = select(Document.id, Document.title, Document.source_name, Document.kind)
     if ids is not None:
         query = query.where(col(Document.id).in_(list(ids)))
-    rows = session.exec(query.order_by(col(Document.id)).limit(limit)).all()
+    rows = session.exec(query.order_by(col(Document.id))).all()
     return [
         DocumentName(id=i or 0, title=title, source_name=source, kind=kind)
         for i, title, source, kind in rows

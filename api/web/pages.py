@@ -106,13 +106,9 @@ def _search_page(
     shown = not form.filtered and not cursor  # the documents' cards, above the first page only
     cards = newest_documents(session, limit=CARDS_SHOWN) if shown else []
     topics = list_topics(session, limit=TOPICS_LISTED + 1)
-    documents = document_names(session, limit=DOCUMENTS_LISTED + 1)
-    if len(documents) > DOCUMENTS_LISTED:  # typed: name only those the page shows
-        document_count = count_documents(session)
-        documents = document_names(session, ids={hit.document for hit in page.items})
-        listed = False
-    else:
-        document_count, listed = len(documents), True
+    document_count = count_documents(session)
+    listed = document_count <= DOCUMENTS_LISTED  # else typed: name only those the page shows
+    documents = document_names(session, ids=None if listed else {h.document for h in page.items})
     return render_page(
         request, "search.html.j2", form=form, page=page, cited=cited, cursor=cursor,
         topics=topics if len(topics) <= TOPICS_LISTED else None,
