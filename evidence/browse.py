@@ -12,15 +12,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from evidence.claim_views import ClaimPublic, claims_by_ids
-from evidence.documents import MAX_ID
+from evidence.documents import MAX_ID, DocumentPublic, list_documents
 from evidence.errors import InputError, NotFoundError
+from evidence.ingest.language import query_tokens
 from evidence.models import Citation, ClaimCitation, Page, Paper
 from evidence.search import MAX_LIMIT
 from evidence.search.filters import citation_verdict_is
+from evidence.search.match import cited_papers_holding
 from evidence.views import CitationPublic, PaperPublic, citation_public, paper_fields
 
 
@@ -28,6 +29,20 @@ class CitationPage(BaseModel):
     """One page of citations; pass `next_cursor` back as `cursor` for the next page."""
 
     items: list[CitationPublic]
+    next_cursor: str | None
+
+
+class DocumentPage(BaseModel):
+    """One page of documents, oldest first; pass `next_cursor` back as `cursor` for the next."""
+
+    items: list[DocumentPublic]
+    next_cursor: str | None
+
+
+class PaperPage(BaseModel):
+    """One page of papers; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[PaperPublic]
     next_cursor: str | None
 
 
@@ -49,6 +64,15 @@ def get_claim(session: Session, *, claim_id: int) -> ClaimPublic:
     if not found:
         raise NotFoundError(f"no claim with id {claim_id}")
     return found[0]
+
+
+def documents_page(session: Session, *, limit: int = 20, cursor: str | None = None) -> DocumentPage:
+    """Return one page of documents in id order (oldest first), each with its counts."""
+    check_limit(limit)
+    documents = list_documents(session, after=read_cursor(cursor), limit=limit + 1)
+    page = documents[:limit]
+    next_cursor = write_cursor(page[-1].id) if len(documents) > limit else None
+    return DocumentPage(items=page, next_cursor=next_cursor)
 
 
 def get_citation(session: Session, *, citation_id: int) -> CitationPublic:
@@ -130,37 +154,47 @@ def get_paper(session: Session, *, pmid: str) -> PaperWithClaims:
     )
 
 
-def search_papers(session: Session, *, q: str | None = None, limit: int = 20) -> list[PaperPublic]:
-    """Return cited papers whose title, abstract or journal contains q (any case), by id."""
+def search_papers(
+    session: Session, *, q: str | None = None, limit: int = 20, cursor: str | None = None
+) -> PaperPage:
+    """Return one page of the papers citations resolve to: with `q`, those whose words (title,
+    abstract, MeSH headings, keywords: what finds the claims citing them) hold every word of
+    `q`, Chinese or English, newest first, through the search index; else all, in id order."""
     check_limit(limit)
-    query = select(Paper).where(col(Paper.id).in_(select(Citation.paper_id)))
-    if q and q.strip():
-        pattern = f"%{escape_like(q.strip())}%"
-        query = query.where(
-            or_(
-                *(
-                    col(field).ilike(pattern, escape="\\")
-                    for field in (Paper.title, Paper.abstract, Paper.journal, Paper.iso_abbrev)
-                )
-            )
+    after = read_cursor(cursor)
+    if q is not None and q.strip():
+        tokens = query_tokens(q)
+        if not tokens:  # only punctuation or stop words, as for claims
+            return PaperPage(items=[], next_cursor=None)
+        ids = cited_papers_holding(session, tokens, limit=limit + 1, below=after)
+    else:
+        query = select(Paper.id).where(
+            select(Citation.id).where(Citation.paper_id == Paper.id).exists()
         )
-    papers = session.exec(query.order_by(col(Paper.id)).limit(limit)).all()
+        if after is not None:
+            query = query.where(col(Paper.id) > after)
+        ids = [i for i in session.exec(query.order_by(col(Paper.id)).limit(limit + 1)) if i]
+    page = ids[:limit]
+    next_cursor = write_cursor(page[-1]) if len(ids) > limit else None
+    return PaperPage(items=_papers_public(session, page), next_cursor=next_cursor)
+
+
+def _papers_public(session: Session, paper_ids: Sequence[int]) -> list[PaperPublic]:
+    """Shape these papers for users, in the order given, with the citations resolving to each."""
+    papers = {p.id: p for p in session.exec(select(Paper).where(col(Paper.id).in_(paper_ids)))}
     citing: dict[int, list[int]] = defaultdict(list)
     rows = session.exec(
         select(Citation.paper_id, Citation.id)
-        .where(col(Citation.paper_id).in_([p.id for p in papers]))
+        .where(col(Citation.paper_id).in_(paper_ids))
         .order_by(col(Citation.id))
     ).all()
     for paper_id, citation_id in rows:
         citing[paper_id or 0].append(citation_id or 0)
     return [
-        PaperPublic(**paper_fields(p).model_dump(), citation_ids=citing[p.id or 0]) for p in papers
+        PaperPublic(**paper_fields(papers[i]).model_dump(), citation_ids=citing[i])
+        for i in paper_ids
+        if i in papers
     ]
-
-
-def escape_like(text: str) -> str:
-    """Escape LIKE's wildcards (and the escape character) so text matches only itself."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def write_cursor(last_id: int) -> str:

@@ -69,10 +69,19 @@ class DocumentDetail(DocumentPublic):
     summary: VerdictSummary
 
 
-def list_documents(session: Session) -> list[DocumentPublic]:
-    """Return every document, oldest first, with its counts (a few grouped queries in all)."""
-    documents = session.exec(select(Document).order_by(col(Document.id))).all()
-    counts = counts_by_document(session)
+def list_documents(
+    session: Session, *, after: int | None = None, limit: int | None = None
+) -> list[DocumentPublic]:
+    """Return the documents, oldest first, each with its counts (a few grouped queries in all):
+    every one, or at most `limit` after the id `after`, counted for them alone."""
+    query = select(Document).order_by(col(Document.id))
+    if after is not None:
+        query = query.where(col(Document.id) > after)
+    if limit is not None:
+        query = query.limit(limit)
+    documents = session.exec(query).all()
+    listed = None if after is None and limit is None else [d.id or 0 for d in documents]
+    counts = counts_by_document(session, document_ids=listed)
     return [_document_public(d, counts[d.id or 0]) for d in documents]
 
 

@@ -5,8 +5,10 @@ uploaded and enriched through the routes; every error in the one JSON shape."""
 from __future__ import annotations
 
 import gc
+import re
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from api.routes import documents
 from evidence.config import Settings
 from evidence.db import head_revision
 from evidence.errors import InputError
+from evidence.ingest.pipeline import ingest_file
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
@@ -199,13 +202,35 @@ def test_api_citations_page_filter_and_one(seeded: TestClient) -> None:
     assert len(unchecked) == 19 and {c["verdict"] for c in unchecked} == {"unchecked"}
 
 
-def test_api_papers_search_and_one_with_the_claims_citing_it(seeded: TestClient) -> None:
-    papers = seeded.get("/papers", params={"limit": 100}).json()
+def paper_words(paper: dict[str, Any]) -> str:
+    """What a paper is found by (title, abstract, MeSH headings, keywords), in lower case."""
+    mesh = " ".join(str(heading.get("descriptor", "")) for heading in paper["mesh"])
+    parts = [paper["title"] or "", paper["abstract"] or "", mesh, *paper["keywords"]]
+    return " ".join(parts).lower()
+
+
+def test_api_papers_are_listed_page_by_page(seeded: TestClient) -> None:
+    papers = walk(seeded, "/papers", limit=3)
     assert len(papers) == 14 and all(p["citation_ids"] for p in papers)
-    anaemia = seeded.get("/papers", params={"q": "ANAEMIA"}).json()
-    assert [p["title"] for p in anaemia] == ["Anaemia in inflammatory rheumatic diseases."]
-    assert seeded.get("/papers", params={"q": "%%%%"}).json() == []  # wildcards are escaped
-    assert len(seeded.get("/papers", params={"q": "arthritis", "limit": 2}).json()) == 2
+    assert len({p["pmid"] for p in papers}) == 14
+    assert walk(seeded, "/papers", limit=100) == papers
+
+
+def test_api_papers_are_found_by_every_word_of_the_query(seeded: TestClient) -> None:
+    anaemia = walk(seeded, "/papers", q="ANAEMIA", limit=2)  # folded, as the index holds it
+    assert "Anaemia in inflammatory rheumatic diseases." in [p["title"] for p in anaemia]
+    assert all(re.search("an(a)?emi", paper_words(p)) for p in anaemia)
+    both = walk(seeded, "/papers", q="soluble osteoclasts", limit=1)
+    osteoclast = walk(seeded, "/papers", q="osteoclast", limit=100)
+    soluble = walk(seeded, "/papers", q="soluble", limit=100)
+    assert 0 < len(both) < len(osteoclast)
+    assert [p for p in osteoclast if p in soluble] == both  # the same order: newest first
+    page = seeded.get("/papers", params={"q": "%%%%"}).json()  # no word: nothing to look for
+    assert page == {"items": [], "next_cursor": None}
+    assert seeded.get("/papers", params={"q": "osteoclast zebrafishoid"}).json()["items"] == []
+
+
+def test_api_paper_with_the_claims_citing_it(seeded: TestClient) -> None:
     paper = seeded.get(f"/papers/{NAKAHARA}").json()
     assert paper["volume"] == "48" and len(paper["citation_ids"]) == 1
     assert [c["id"] for c in paper["claims"]] == [
@@ -214,7 +239,7 @@ def test_api_papers_search_and_one_with_the_claims_citing_it(seeded: TestClient)
 
 
 def test_api_documents_list_and_detail_with_the_verdict_summary(seeded: TestClient) -> None:
-    (document,) = seeded.get("/documents").json()
+    (document,) = seeded.get("/documents").json()["items"]
     assert document["source_name"] == "il6-tocilizumab-ra-deck.txt"
     assert document["format"] == "txt" and document["kind"] == "slides"
     assert document["counts"] == {
@@ -229,6 +254,21 @@ def test_api_documents_list_and_detail_with_the_verdict_summary(seeded: TestClie
     assert summary["verdicts"] == {"mismatch": 1, "unchecked": 19, "verified": 17}
     assert summary["dangling_markers"] == 3 and summary["verified_at"]
     assert summary["unreferenced_claims"] == sum(1 for c in detail["claims"] if not c["citations"])
+
+
+def test_api_documents_are_listed_page_by_page(
+    engine: Engine, seeded: TestClient, tmp_path: Path
+) -> None:
+    for name in ("second.txt", "third.txt"):
+        (tmp_path / name).write_text(f"{name} says IL-6 causes anaemia [1].\n\nReferences\n"
+                                     "1. Kudo O, et al. Bone 2003; 32:1–7.\n")  # fmt: skip
+        ingest_file(engine, tmp_path / name)
+    documents = walk(seeded, "/documents", limit=1)
+    assert [d["source_name"] for d in documents] == [
+        "il6-tocilizumab-ra-deck.txt", "second.txt", "third.txt"
+    ]  # fmt: skip
+    assert [d["counts"]["claims"] for d in documents] == [124, 1, 1]  # counted for each page
+    assert walk(seeded, "/documents", limit=2) == documents
 
 
 # Errors -----------------------------------------------------------------------------------------
@@ -312,7 +352,7 @@ def test_api_upload_stores_then_the_same_content_is_a_no_op(client: TestClient) 
     assert again.status_code == 200
     assert again.json()["report"]["document_id"] == report["document_id"]
     assert again.json()["message"].startswith("copy of deck.txt: the same content already exists")
-    (document,) = client.get("/documents").json()
+    (document,) = client.get("/documents").json()["items"]
     summary = client.get(f"/documents/{document['id']}").json()["summary"]
     assert summary["verdicts"] == {"unchecked": 37} and summary["verified_at"] is None
 
@@ -328,7 +368,7 @@ def test_api_writes_need_a_valid_key(
     assert_error(upload(client, "deck.txt", b"IL-6\n", key=key), status, kind)
     headers = {"X-API-Key": key} if key is not None else {}
     assert_error(client.post("/documents/1/enrich?offline=true", headers=headers), status, kind)
-    assert client.get("/documents").json() == []
+    assert client.get("/documents").json()["items"] == []
 
 
 def test_api_writes_are_refused_when_no_key_is_configured(database_url: str) -> None:
@@ -353,7 +393,7 @@ def test_api_bad_files_are_refused_with_a_clear_message(
     client: TestClient, name: str, data: bytes, status: int, kind: str, said: str
 ) -> None:
     assert said in assert_error(upload(client, name, data), status, kind)
-    assert client.get("/documents").json() == []
+    assert client.get("/documents").json()["items"] == []
 
 
 def test_api_upload_over_the_size_limit_is_413(

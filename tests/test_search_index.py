@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from evidence.browse import search_papers
 from evidence.cli import app
 from evidence.db import (
     alembic_config,
@@ -228,3 +229,40 @@ def test_db_reindex_rebuilds_a_stale_index(database_url: str) -> None:
     assert f"reindexed {claims} claims" in result.stdout
     assert texts(engine, "贫血 anemia") == found
     engine.dispose()
+
+
+def test_a_paper_only_a_reference_list_cites_is_found_by_its_words(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    manuscript = tmp_path / "manuscript.txt"
+    manuscript.write_text(
+        "Interleukin-6 drives joint damage in rheumatoid arthritis [1].\n\n"
+        "References\n"
+        "1. Nakahara H, et al. Arthritis Rheum 2003; 48:1521–1529.\n"
+        "2. Kudo O, et al. Bone 2003; 32:1–7.\n",  # Kudo 2003: never cited in the text
+        encoding="utf-8",
+    )
+    ingest_file(engine, manuscript)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    with Session(engine) as session:
+        found = [p.pmid for p in search_papers(session, q="osteoclast formation").items]
+        assert found == ["12584029"]
+        assert search_claims(session, q="osteoclast").items == []  # no claim rests on it
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM paper_search"))
+    reindexed = CliRunner().invoke(
+        app, ["db", "reindex"], env={"EVIDENCE_DATABASE_URL": database_url}
+    )
+    assert reindexed.exit_code == 0, reindexed.output
+    with Session(engine) as session:
+        assert [p.pmid for p in search_papers(session, q="osteoclast formation").items] == found
+    with engine.begin() as connection:  # resolved again, elsewhere: its index row is stale
+        connection.execute(text("UPDATE citation SET paper_id = NULL WHERE label = '2'"))
+    with Session(engine) as session:
+        assert search_papers(session, q="osteoclast formation").items == []

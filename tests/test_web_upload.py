@@ -47,7 +47,7 @@ def test_an_upload_needs_a_key(database_url: str) -> None:
         for key in ("", "wrong"):
             refused = upload(client, SEED_DECK.read_bytes(), SEED_DECK.name, key=key)
             assert refused.status_code == 401  # type: ignore[attr-defined]
-        assert client.get("/documents").json() == []  # nothing stored
+        assert client.get("/documents").json()["items"] == []  # nothing stored
 
 
 def test_an_upload_from_the_local_store_lands_on_its_review(
@@ -60,13 +60,13 @@ def test_an_upload_from_the_local_store_lands_on_its_review(
         location = done.headers["location"]  # type: ignore[attr-defined]
         review = client.get(location)
         assert review.status_code == 200 and "Verification at a glance" in review.text
-        (document,) = client.get("/documents").json()
+        (document,) = client.get("/documents").json()["items"]
         assert location == f"/web/documents/{document['id']}"
         summary = client.get(f"/documents/{document['id']}").json()["summary"]
         assert summary["verdicts"]["mismatch"] == 1 and summary["verdicts"]["verified"] == 17
         again = upload(client, SEED_DECK.read_bytes(), SEED_DECK.name, key=KEY)
         assert again.headers["location"] == location  # type: ignore[attr-defined]
-        assert len(client.get("/documents").json()) == 1
+        assert len(client.get("/documents").json()["items"]) == 1
 
 
 def test_an_upload_looks_citations_up_in_pubmed(
@@ -77,7 +77,7 @@ def test_an_upload_looks_citations_up_in_pubmed(
     with client_of(database_url, **settings) as client:
         done = upload(client, SEED_DECK.read_bytes(), SEED_DECK.name, key=KEY, lookup="true")
         assert done.status_code == 303  # type: ignore[attr-defined]
-        (document,) = client.get("/documents").json()
+        (document,) = client.get("/documents").json()["items"]
         summary = client.get(f"/documents/{document['id']}").json()["summary"]
     assert summary["verdicts"]["verified"] == 17 and summary["verdicts"]["mismatch"] == 1
     assert server.requests()  # resolved over HTTP, not from a local store
@@ -87,4 +87,4 @@ def test_an_unreadable_upload_is_an_html_error_and_stores_nothing(database_url: 
     with client_of(database_url, api_keys=[KEY]) as client:
         bad = upload(client, b"\x00\x01 not a deck", "deck.exe", key=KEY)
         assert bad.status_code == 415 and "text/html" in bad.headers["content-type"]  # type: ignore[attr-defined]
-        assert client.get("/documents").json() == []
+        assert client.get("/documents").json()["items"] == []

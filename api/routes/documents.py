@@ -12,16 +12,24 @@ from fastapi import APIRouter, File, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
-from api.deps import EngineDep, EnrichSlots, Id, PubMedSettings, SessionDep, WriteAccess
+from api.deps import (
+    Cursor,
+    EngineDep,
+    EnrichSlots,
+    Id,
+    Limit,
+    PubMedSettings,
+    SessionDep,
+    WriteAccess,
+)
 from api.errors import UploadTooLargeError, error_responses
+from evidence.browse import DocumentPage, documents_page
 from evidence.config import Settings
 from evidence.db import session_scope
 from evidence.documents import (
     DocumentDetail,
-    DocumentPublic,
     VerdictSummary,
     get_document_detail,
-    list_documents,
     summarize_verdicts,
 )
 from evidence.ingest.pipeline import IngestReport, ingest_source
@@ -51,9 +59,9 @@ class EnrichResult(BaseModel):
 
 
 @router.get("")
-def read_documents(session: SessionDep) -> list[DocumentPublic]:
-    """List every document with its counts."""
-    return list_documents(session)
+def read_documents(session: SessionDep, limit: Limit = 20, cursor: Cursor = None) -> DocumentPage:
+    """List the documents with their counts, oldest first; one page at a time."""
+    return documents_page(session, limit=limit, cursor=cursor)
 
 
 @router.get("/{document_id}")

@@ -11,6 +11,7 @@ from evidence.db import current_revision, head_revision, session_scope
 from evidence.db import upgrade_database as migrate
 from evidence.models import Claim
 from evidence.search import index_claims
+from evidence.search.index import cited_paper_ids
 
 
 @db_app.command("upgrade")
@@ -38,5 +39,6 @@ def db_reindex() -> None:
     columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar, session_scope(engine) as s:
         task = bar.add_task("claims", total=s.exec(select(func.count()).select_from(Claim)).one())
-        count = index_claims(s, progress=lambda n: bar.advance(task, n))
-    console.print(f"reindexed {count} claims and the papers they rest on", highlight=False)
+        cited = cited_paper_ids(s)
+        count = index_claims(s, progress=lambda n: bar.advance(task, n), also_papers=cited)
+    console.print(f"reindexed {count} claims and the papers citations resolve to", highlight=False)

@@ -76,7 +76,10 @@ async def enrich_citations(
         refreshed = await refresh_stale(session, client, citations, refresh_older_than)
     session.flush()
     judge_citations(session, citations)  # a new or refreshed record gives a fresh verdict
-    index_claims(session, _claims_citing(session, citations))  # found by their evidence now
+    # Claims are found by their evidence now, and papers by their words (a citation no claim
+    # cites too: GET /papers?q=).
+    cited = {c.paper_id for c in citations if c.paper_id is not None}
+    index_claims(session, _claims_citing(session, citations), also_papers=cited)
     statuses = Counter(c.resolution_status or "open" for c in citations)
     return EnrichReport(
         citations=len(citations),

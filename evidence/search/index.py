@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
@@ -26,13 +26,15 @@ def index_claims(
     claim_ids: Sequence[int] | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    also_papers: Collection[int] = (),
 ) -> int:
     """(Re)build the search rows of these claims (all when None): their own tokens, the papers
-    they rest on, and those papers' tokens; return how many claims. `progress` is told how many
-    claims each step indexed."""
+    they rest on, and those papers' tokens; return how many claims. The papers of `also_papers`
+    are indexed too (those a citation that no claim cites resolves to: GET /papers?q= finds
+    them). `progress` is told how many claims each step indexed."""
     ids = list(claim_ids) if claim_ids is not None else list(session.exec(select(Claim.id)).all())
     ids = [i for i in ids if i is not None]
-    papers: set[int] = set()
+    papers: set[int] = set(also_papers)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         papers |= _index_claim_chunk(session, chunk)
@@ -86,6 +88,12 @@ def reindex_cited_papers(session: Session, pmids: Sequence[str]) -> int:
         .where(col(Paper.pmid).in_(list(pmids)))
     ).all()
     return index_papers(session, list(indexed)) if indexed else 0
+
+
+def cited_paper_ids(session: Session) -> list[int]:
+    """Return the ids of every paper a citation resolves to."""
+    query = select(Citation.paper_id).where(col(Citation.paper_id).is_not(None)).distinct()
+    return [paper_id for paper_id in session.exec(query).all() if paper_id is not None]
 
 
 def own_words(text: str, topic: str | None) -> str:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from evidence.db import dialect_of
 from evidence.id_lists import among
-from evidence.models import Claim, ClaimPaper, ClaimSearch, Paper, PaperSearch
+from evidence.models import Citation, Claim, ClaimPaper, ClaimSearch, Paper, PaperSearch
 from evidence.search.filters import Filters
 from evidence.search.rank import token_counts
 
@@ -145,8 +145,22 @@ def papers_holding(
     return [row[0] for row in rows]
 
 
+def cited_papers_holding(
+    session: Session, tokens: Sequence[str], *, limit: int, below: int | None = None
+) -> list[int]:
+    """Return the ids of the papers a citation resolves to whose words hold every token,
+    newest first, at most `limit`, only ids below `below` when given."""
+    dialect = dialect_of(session)
+    statement = _papers_query(dialect, None, cited=True, below=below is not None)
+    bounds = {} if below is None else {"below": below}
+    rows = _run(session, statement, matched=_matched(dialect, tokens), limit=limit, **bounds)
+    return [row[0] for row in rows]
+
+
 @lru_cache(maxsize=64)
-def _papers_query(dialect: str, document_id: int | None) -> Any:
+def _papers_query(
+    dialect: str, document_id: int | None, *, cited: bool = False, below: bool = False
+) -> Any:
     if dialect == "sqlite":
         paper_id: Any = PAPER_FTS.c.rowid
         query: Any = select(paper_id).select_from(PAPER_FTS).where(_fts_match("paper_fts"))
@@ -156,12 +170,16 @@ def _papers_query(dialect: str, document_id: int | None) -> Any:
         query = select(paper_id).select_from(table("paper_search"))
         query = query.where(_tsquery_match(vector))
     if document_id is not None:
-        cited = (
+        cited_by_document = (
             select(ClaimPaper.paper_id)
             .join(Claim, col(Claim.id) == col(ClaimPaper.claim_id))
             .where(col(Claim.document_id) == document_id)
         )
-        query = query.where(paper_id.in_(cited))
+        query = query.where(paper_id.in_(cited_by_document))
+    if cited:  # a stale row (a citation resolved again to another paper) is left out
+        query = query.where(select(Citation.id).where(col(Citation.paper_id) == paper_id).exists())
+    if below:
+        query = query.where(paper_id < BELOW)
     return query.order_by(paper_id.desc()).limit(LIMIT)
 
 
