@@ -95,11 +95,20 @@ def seed_deck(engine: Engine) -> None:
     """Ingest the seed deck, load the PubMed snapshot, enrich offline and verify: `evidence demo`."""
     from evidence.db import session_scope
     from evidence.ingest.pipeline import ingest_file
-    from evidence.pubmed.enrich import enrich_citations
-    from evidence.pubmed.importer import import_files
     from evidence.verify import verify
 
     ingest_file(engine, SEED_DECK)
+    enrich_offline(engine)
+    with session_scope(engine) as session:
+        verify(session)
+
+
+def enrich_offline(engine: Engine) -> None:
+    """Load the PubMed snapshot and enrich every citation from it, offline."""
+    from evidence.db import session_scope
+    from evidence.pubmed.enrich import enrich_citations
+    from evidence.pubmed.importer import import_files
+
     import_files(engine, [SNAPSHOT])
 
     async def enrich() -> None:
@@ -107,5 +116,3 @@ def seed_deck(engine: Engine) -> None:
             await enrich_citations(session, client=None)
 
     asyncio.run(enrich())
-    with session_scope(engine) as session:
-        verify(session)

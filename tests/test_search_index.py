@@ -34,7 +34,7 @@ from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.render import render_pubmed_xml
 from evidence.search import highlight, index_claims, search_claims
-from tests.conftest import SEED_DECK, SNAPSHOT, seed_deck
+from tests.conftest import SEED_DECK, SNAPSHOT, enrich_offline, seed_deck
 
 
 def texts(engine: Engine, q: str) -> list[str]:
@@ -243,13 +243,7 @@ def test_a_paper_only_a_reference_list_cites_is_found_by_its_words(
         encoding="utf-8",
     )
     ingest_file(engine, manuscript)
-    import_files(engine, [SNAPSHOT])
-
-    async def enrich() -> None:
-        with session_scope(engine) as session:
-            await enrich_citations(session, client=None)
-
-    asyncio.run(enrich())
+    enrich_offline(engine)
     with Session(engine) as session:
         found = [p.pmid for p in search_papers(session, q="osteoclast formation").items]
         assert found == ["12584029"]
