@@ -153,6 +153,15 @@ def test_enrich_command_offline_prints_a_summary(database_url: str, tmp_path: Pa
     assert len(papers) == 14
     assert all(p["pmid"] and p["title"] for p in papers)
 
+    def found(query: str) -> list[str]:
+        result = runner.invoke(app, ["papers", "--query", query, "--format", "json"], env=env)
+        assert result.exit_code == 0, result.stderr
+        return [paper["pmid"] for paper in json.loads(result.stdout)]
+
+    osteoclast = found("Osteoclasts")
+    assert "12584029" in osteoclast and set(osteoclast) < {p["pmid"] for p in papers}
+    assert found("osteoclast zebrafishoid") == [] and found("%%") == []
+
 
 @pytest.mark.parametrize("pmid", ["12794819"])
 def test_identifier_in_citation_resolves_directly(engine: Engine, pmid: str) -> None:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import Session
 
+from evidence.browse import search_papers
 from evidence.cli.app import (
     DocumentOption,
     FormatOption,
@@ -29,7 +30,8 @@ from evidence.pubmed.client import EUtilsClient
 from evidence.pubmed.enrich import EnrichReport, enrich_citations, resolve_strings
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.store import record_fields
-from evidence.views import list_papers
+from evidence.search import MAX_LIMIT
+from evidence.views import PaperPublic, list_papers
 
 T = TypeVar("T")
 OfflineOption = Annotated[
@@ -131,11 +133,22 @@ def resolve(
     console.print(table)
 
 
+QueryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--query",
+        "-q",
+        help="Only the papers whose title, abstract, MeSH headings or keywords hold every word "
+        "(as GET /papers?q=), newest first.",
+    ),
+]
+
+
 @app.command()
-def papers(format: FormatOption = OutputFormat.table) -> None:
-    """List the PubMed records stored, with the citations that resolve to each."""
+def papers(query: QueryOption = None, format: FormatOption = OutputFormat.table) -> None:
+    """List the PubMed records citations resolve to, with the citations that resolve to each."""
     with Session(open_engine()) as session:
-        rows = list_papers(session)
+        rows = list_papers(session) if query is None else _every_paper_found(session, query)
     if format is OutputFormat.json:
         print_json([row.model_dump() for row in rows])
         return
@@ -146,6 +159,17 @@ def papers(format: FormatOption = OutputFormat.table) -> None:
             row.title or "", str(len(row.citation_ids)),
         )  # fmt: skip
     console.print(table)
+
+
+def _every_paper_found(session: Session, query: str) -> list[PaperPublic]:
+    found: list[PaperPublic] = []
+    cursor: str | None = None
+    while True:
+        page = search_papers(session, q=query, limit=MAX_LIMIT, cursor=cursor)
+        found += page.items
+        if page.next_cursor is None:
+            return found
+        cursor = page.next_cursor
 
 
 @pubmed_app.command("import")
