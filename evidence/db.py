@@ -6,6 +6,7 @@ older evidence must be migrated with `evidence db upgrade` (`upgrade_database`).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InvalidatePoolError
 from sqlmodel import Session, create_engine
 
-from evidence.errors import SchemaOutOfDateError
+from evidence.errors import EvidenceError, SchemaOutOfDateError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -56,6 +57,7 @@ def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE) -> Engine
         "pool_use_lifo": True,  # the connection used last: warm, and not idle
     }
     if url.startswith("sqlite"):
+        check_sqlite_version()
         connect_args = {"timeout": 30, "check_same_thread": False}
         if make_url(url).database in (None, "", ":memory:"):
             pooling = {}  # one connection a thread (SingletonThreadPool): no pool to size
@@ -67,6 +69,22 @@ def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE) -> Engine
     event.listen(engine, "checkin", _note_idle_since)
     event.listen(engine, "checkout", partial(_ping_if_idle, engine, ping_after_idle))
     return engine
+
+
+# Lists of more than 999 ids bound to a statement (as an ingest of a long document binds) need
+# 3.32; UPSERT needs 3.24; json_each (evidence.id_lists) and FTS5 are in every build since.
+SQLITE_NEEDED = (3, 32, 0)
+
+
+def check_sqlite_version(linked: tuple[int, int, int] | None = None) -> None:
+    """Raise EvidenceError, saying what to do, when Python's SQLite library is too old."""
+    linked = linked or sqlite3.sqlite_version_info
+    if linked < SQLITE_NEEDED:
+        raise EvidenceError(
+            f"evidence needs SQLite {'.'.join(map(str, SQLITE_NEEDED))} or newer, and this "
+            f"Python uses SQLite {'.'.join(map(str, linked))}: use a Python built with a newer "
+            "SQLite (python.org's and most current distributions' are), or PostgreSQL"
+        )
 
 
 def reading_engine(engine: Engine) -> Engine:

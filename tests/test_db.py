@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +12,13 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+from typer.testing import CliRunner
 
+from evidence.cli import app
 from evidence.db import (
     MMAP_BYTES,
     alembic_config,
+    check_sqlite_version,
     compared_with_models,
     current_revision,
     head_revision,
@@ -175,3 +179,16 @@ def test_an_in_memory_sqlite_database_opens(url: str) -> None:
     engine = make_engine(url)  # no pool to size: one connection a thread
     with engine.connect() as connection:
         assert connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_python_with_too_old_an_sqlite_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    check_sqlite_version((3, 32, 0))  # as new as needed: nothing to say
+    # This Python's SQLite is newer; what an older one would report (Ubuntu 20.04: 3.31.1).
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    env = {"EVIDENCE_DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"}
+    result = CliRunner().invoke(app, ["documents"], env=env)
+    assert result.exit_code == 1
+    assert "needs SQLite 3.32.0 or newer" in result.stderr and "uses SQLite 3.31.1" in result.stderr
+    assert not (tmp_path / "old.db").exists()  # refused before anything was made
