@@ -106,21 +106,6 @@ def paper_fields(paper: Paper) -> PaperFields:
     return PaperFields(**values)
 
 
-def list_papers(session: Session) -> list[PaperPublic]:
-    """Return every stored paper that a citation resolves to, with those citations' ids."""
-    rows = session.exec(
-        select(Paper, Citation.id)
-        .join(Citation, col(Citation.paper_id) == col(Paper.id))
-        .order_by(col(Paper.id), col(Citation.id))
-    ).all()
-    papers: dict[int, PaperPublic] = {}
-    for paper, citation_id in rows:
-        if paper.id not in papers:
-            papers[paper.id or 0] = PaperPublic(**paper_fields(paper).model_dump(), citation_ids=[])
-        papers[paper.id or 0].citation_ids.append(citation_id or 0)
-    return list(papers.values())
-
-
 def get_document(session: Session, document_id: int) -> Document:
     """Return a document or raise NotFoundError."""
     document = session.get(Document, document_id)

@@ -31,7 +31,7 @@ from evidence.pubmed.enrich import EnrichReport, enrich_citations, resolve_strin
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.store import record_fields
 from evidence.search import MAX_LIMIT
-from evidence.views import PaperPublic, list_papers
+from evidence.views import PaperPublic
 
 T = TypeVar("T")
 OfflineOption = Annotated[
@@ -148,7 +148,7 @@ QueryOption = Annotated[
 def papers(query: QueryOption = None, format: FormatOption = OutputFormat.table) -> None:
     """List the PubMed records citations resolve to, with the citations that resolve to each."""
     with Session(open_engine()) as session:
-        rows = list_papers(session) if query is None else _every_paper_found(session, query)
+        rows = _every_paper(session, query)
     if format is OutputFormat.json:
         print_json([row.model_dump() for row in rows])
         return
@@ -161,7 +161,8 @@ def papers(query: QueryOption = None, format: FormatOption = OutputFormat.table)
     console.print(table)
 
 
-def _every_paper_found(session: Session, query: str) -> list[PaperPublic]:
+def _every_paper(session: Session, query: str | None) -> list[PaperPublic]:
+    """Every page of GET /papers: the papers `query` finds, or all of them (`query` None)."""
     found: list[PaperPublic] = []
     cursor: str | None = None
     while True:
