@@ -73,25 +73,30 @@ def list_documents(
     session: Session, *, after: int | None = None, limit: int | None = None
 ) -> list[DocumentPublic]:
     """Return the documents, oldest first, each with its counts (a few grouped queries in all):
-    every one, or at most `limit` after the id `after`, counted for them alone."""
+    every one, or at most `limit` after the id `after`."""
     query = select(Document).order_by(col(Document.id))
     if after is not None:
         query = query.where(col(Document.id) > after)
     if limit is not None:
         query = query.limit(limit)
-    documents = session.exec(query).all()
-    listed = None if after is None and limit is None else [d.id or 0 for d in documents]
-    counts = counts_by_document(session, document_ids=listed)
-    return [_document_public(d, counts[d.id or 0]) for d in documents]
+    return _with_counts(session, session.exec(query).all(), every=after is None and limit is None)
 
 
 def newest_documents(session: Session, *, limit: int) -> list[DocumentPublic]:
-    """Return the `limit` most recently ingested documents, newest first, with their counts:
-    counted for them alone, not for every document."""
-    documents = session.exec(select(Document).order_by(col(Document.id).desc()).limit(limit))
-    listed = documents.all()
-    counts = counts_by_document(session, document_ids=[d.id or 0 for d in listed])
-    return [_document_public(d, counts[d.id or 0]) for d in listed]
+    """Return the `limit` most recently ingested documents, newest first, with their counts."""
+    query = select(Document).order_by(col(Document.id).desc()).limit(limit)
+    return _with_counts(session, session.exec(query).all(), every=False)
+
+
+def _with_counts(
+    session: Session, documents: Sequence[Document], *, every: bool
+) -> list[DocumentPublic]:
+    """Shape documents with their counts: counted for them alone, or, when they are `every`
+    document, for all at once (no list of ids to bind)."""
+    counts = counts_by_document(
+        session, document_ids=None if every else [d.id or 0 for d in documents]
+    )
+    return [_document_public(d, counts[d.id or 0]) for d in documents]
 
 
 class DocumentName(BaseModel):
