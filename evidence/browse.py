@@ -147,8 +147,9 @@ def get_paper(session: Session, *, pmid: str) -> PaperWithClaims:
         .where(col(ClaimCitation.citation_id).in_(citation_ids))
         .order_by(col(ClaimCitation.claim_id))
     ).all()
-    return PaperWithClaims(
-        **paper_fields(paper).model_dump(),
+    return paper_fields(
+        paper,
+        PaperWithClaims,
         citation_ids=[i for i in citation_ids if i is not None],
         claims=claims_by_ids(session, list(claim_ids)),
     )
@@ -191,7 +192,7 @@ def _papers_public(session: Session, paper_ids: Sequence[int]) -> list[PaperPubl
     for paper_id, citation_id in rows:
         citing[paper_id or 0].append(citation_id or 0)
     return [
-        PaperPublic(**paper_fields(papers[i]).model_dump(), citation_ids=citing[i])
+        paper_fields(papers[i], PaperPublic, citation_ids=citing[i])
         for i in paper_ids
         if i in papers
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -93,17 +93,22 @@ class PaperFields(BaseModel):
     fetched_at: datetime | None
 
 
+Fields = TypeVar("Fields", bound=PaperFields)  # PaperFields, or a model adding fields to it
+
+
 class PaperPublic(PaperFields):
     """A stored paper and the citations that resolve to it."""
 
     citation_ids: list[int]
 
 
-def paper_fields(paper: Paper) -> PaperFields:
-    """Return a paper's fields as users see them (the first author as a surname)."""
+def paper_fields(paper: Paper, shape: type[Fields], **more: Any) -> Fields:
+    """Return a paper's fields as users see them (the first author as a surname), as `shape`
+    (PaperFields, or a model adding fields to it, given in `more`): checked once, not first
+    as PaperFields and then again as the larger model."""
     values = paper.model_dump()
     values["first_author"] = surname_of(paper.authors[0]) if paper.authors else None
-    return PaperFields(**values)
+    return shape(**values, **more)
 
 
 def get_document(session: Session, document_id: int) -> Document:
@@ -166,5 +171,5 @@ def citation_public(
         page=page,
         claim_ids=claim_ids,
         resolution=resolution,
-        paper=paper_fields(paper) if paper is not None else None,
+        paper=paper_fields(paper, PaperFields) if paper is not None else None,
     )
