@@ -40,6 +40,7 @@ import search_load  # noqa: E402
 import search_timing  # noqa: E402
 from search_corpus import build_corpus, tokens_of  # noqa: E402
 from search_database import (  # noqa: E402
+    cite_every_paper,
     copy_postgresql,
     create_postgresql,
     drop_postgresql,
@@ -55,10 +56,12 @@ from search_timing import (  # noqa: E402
     count_matches,
     explain,
     percentile,
+    python_speed,
     time_calls,
     time_export_selection,
     time_home_page_data,
     time_naive,
+    time_paper_searches,
 )
 
 from evidence.db import make_engine, upgrade_database  # noqa: E402
@@ -72,6 +75,8 @@ QUERIES = [
     "IL-6", "贫血 anemia", "破骨 osteoclast", "抑郁 depression", "tocilizumab 贫血", "IL-6 疲劳",
 ]  # fmt: skip
 EXPORT_QUERIES = ["骨折", "anemia", "贫血 anemia"]  # an export of what a search finds
+# GET /papers?q=: words many papers hold, a pair few hold together, a word none holds.
+PAPER_QUERIES = ["anemia", "depression", "IL-6", "tocilizumab anemia", "xylophone"]
 TARGET_P99_MS, TARGET_API_RATIO, TARGET_RPS = 50.0, 2.0, 500.0
 HOW = (search_corpus, search_database, search_timing, search_load)  # their docstrings: --help
 
@@ -115,6 +120,7 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
                     )
             finally:
                 client.close()
+            speed = python_speed()  # the machine's speed now: machines of a kind differ
             cpu_before = cpu_seconds(server.process.pid)
             load = load_test(server.url, queries, args.load_seconds, args.concurrency)
             cpu_after = cpu_seconds(server.process.pid)
@@ -123,12 +129,14 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
                 if "client_cpu" in load:  # wrk's; httpx runs in this process, not measured
                     used[load["client"]] = load["client_cpu"]
                 load["cpu"] = {k: v / load["done"] for k, v in used.items()}
+            load["speed"] = speed
             if load["failures"]:
                 print(f"server errors under load on {name}: {server.last_error()}")
     finally:
         server.stop()
     naive = time_naive(engine, queries, args.naive_seconds)
     exports = {q: time_export_selection(engine, q) for q in EXPORT_QUERIES}
+    papers = time_paper_searches(engine, PAPER_QUERIES, args.repeat, args.query_seconds)
     home, home_naive = time_home_page_data(engine)
 
     print(f"\n{name}: {args.claims:,} claims; p50/p99 in ms over n runs each")
@@ -171,7 +179,8 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
         print(f"API under load: {load['rps']:.0f} searches/s ({args.workers} workers,"
               f" {args.concurrency} connections from {load['client']},"
               f" {args.load_seconds:.0f} s, {load['done']:,} answered, failed: {failed};"
-              f" p50 {load['p50'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms)"
+              f" p50 {load['p50'] * 1000:.0f} ms, p99 {load['p99'] * 1000:.0f} ms;"
+              f" sum(range(10**7)) took {load['speed'] * 1000:.0f} ms just before)"
               f" | target >= {TARGET_RPS:.0f}/s on 2 cores:"
               f" {'met' if load['rps'] >= TARGET_RPS else 'missed'}")  # fmt: skip
         if "cpu" in load:
@@ -192,6 +201,10 @@ def measure(name: str, url: str, args: argparse.Namespace, folder: Path) -> None
         print(f"export of a search, every claim it finds ({q!r}, {count:,}): {at_once * 1000:.0f}"
               f" ms at once, {by_pages * 1000:.0f} ms paging 100 at a time;"
               f" {by_pages / at_once:.0f}x")  # fmt: skip
+    for q, (found, fast, naive_scan) in papers.items():
+        print(f"GET /papers?q={q} (first page, {found} papers): {ms(fast, .5)} ms through the"
+              f" index, {ms(naive_scan, .5)} ms by a substring scan of the cited papers;"
+              f" {percentile(naive_scan, .5) / percentile(fast, .5):.1f}x")  # fmt: skip
     print(f"web search page, what it reads besides its claims (documents named, the newest"
           f" documents' cards, topics): {home * 1000:.0f} ms; naive, every document's card and"
           f" SELECT DISTINCT topic: {home_naive * 1000:.0f} ms; {home_naive / home:.0f}x"
@@ -274,6 +287,9 @@ def main() -> None:
     args = parser.parse_args()
     backends = args.backends.split(",")
 
+    print(f"this machine's speed: sum(range(10**7)) in {python_speed() * 1000:.0f} ms (machines of"
+          " one kind differ by up to 2x, and one machine from minute to minute: compare runs by"
+          " it)")  # fmt: skip
     started = time.perf_counter()
     key = f"{args.claims}_{args.papers}_{args.seed}"
     name = f"evidence_bench_{key}" if args.keep else f"evidence_bench_{uuid.uuid4().hex[:10]}"
@@ -301,6 +317,9 @@ def main() -> None:
                  sqlite_path if "sqlite" not in reused else None)  # fmt: skip
             if postgres and args.keep and "postgresql" not in reused:
                 mark_postgresql_loaded(args.postgres_url, name)
+            for url in (f"sqlite:///{sqlite_path}" if "sqlite" in backends else None, postgres):
+                if url:  # GET /papers lists the papers citations resolve to
+                    cite_every_paper(url)
             print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
             query_tokens("贫血")  # jieba's dictionary loaded, then left out of full collections
             gc.freeze()  # as evidence serve does (api.main): else a full pass (90 ms) is a p99

@@ -1,6 +1,7 @@
 """Time the search on a loaded bench database: the bare query, `search_claims` and the naive
-LIKE scan, with nearest-rank percentiles; count the matches and explain the slowest plan; and
-time how an export chooses every claim a search finds, against paging through the search.
+LIKE scan, with nearest-rank percentiles; count the matches and explain the slowest plan; time
+how an export chooses every claim a search finds, against paging through the search; and time
+`/papers?q=`'s first page through the index against a substring scan of the cited papers.
 
 The naive way ranks like the search does (claims whose own text has the words first), so it reads
 every row; it runs against the time budget `--naive-seconds` per backend, each query at least once.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import timeit
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -19,9 +21,11 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from evidence.browse import search_papers
 from evidence.ingest.language import index_tokens, query_tokens
 from evidence.search import claim_ids_found, search_claims
 from evidence.search.filters import Filters
+from evidence.search.match import cited_papers_holding
 from evidence.search.query import _ranked
 
 
@@ -44,6 +48,12 @@ def time_calls(
         call()
         times.append(time.perf_counter() - started)
     return times
+
+
+def python_speed() -> float:
+    """Return the seconds this machine's Python takes for sum(range(10**7)), best of 5: machines
+    of one kind differ by up to 2x, and the figure says which end a run was measured on."""
+    return min(timeit.repeat("sum(range(10**7))", number=1, repeat=5))
 
 
 def bare_search(engine: Engine, q: str) -> list[int]:
@@ -169,6 +179,54 @@ def time_naive(engine: Engine, queries: list[str], seconds: float) -> dict[str, 
             started = time.perf_counter()
             naive_search(engine, q)
             times[q].append(time.perf_counter() - started)
+
+
+def paper_search(engine: Engine, q: str) -> int:
+    """`GET /papers?q=`'s first page of 20 (the cited papers holding every word, newest first,
+    shaped for users); return how many it holds."""
+    with Session(engine) as session:
+        return len(search_papers(session, q=q, limit=20).items)
+
+
+def papers_found(engine: Engine, q: str) -> list[int]:
+    """The ids of the papers on that page (a bench paper has no PMID to tell it by)."""
+    with Session(engine) as session:
+        return cited_papers_holding(session, query_tokens(q), limit=20)
+
+
+def naive_paper_search(engine: Engine, q: str) -> list[int]:
+    """The naive way, as `/papers?q=` searched before it went through the index: a
+    case-insensitive substring scan of every cited paper's text, newest first. A bench paper's
+    text (title, abstract, MeSH headings, keywords) is its index words, so each of the query's
+    words is looked for there as a whole word, and the two ways must find the same papers."""
+    like = "ILIKE" if engine.dialect.name == "postgresql" else "LIKE"
+    tokens = query_tokens(q)
+    where = " AND ".join(f"(' ' || s.words || ' ') {like} :t{n}" for n in range(len(tokens)))
+    sql = (
+        "SELECT s.paper_id FROM paper_search s"
+        " WHERE EXISTS (SELECT 1 FROM citation c WHERE c.paper_id = s.paper_id)"
+        f" AND {where} ORDER BY s.paper_id DESC LIMIT 20"
+    )
+    params = {f"t{n}": f"% {token} %" for n, token in enumerate(tokens)}
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params).scalars())
+
+
+def time_paper_searches(
+    engine: Engine, queries: list[str], repeat: int, seconds: float
+) -> dict[str, tuple[int, list[float], list[float]]]:
+    """Time `/papers?q=`'s first page through the index and the naive way, for each query;
+    return how many papers the page holds and both ways' times. The naive way runs at most
+    3 times a query. Raise when the two ways disagree on the page."""
+    timed = {}
+    for q in queries:
+        found = papers_found(engine, q)
+        if found != naive_paper_search(engine, q) or paper_search(engine, q) != len(found):
+            raise AssertionError(f"the paper search and the naive scan disagree on {q!r}")
+        fast = time_calls(partial(paper_search, engine, q), repeat, seconds)
+        naive = time_calls(partial(naive_paper_search, engine, q), 3, seconds, warm_up=False)
+        timed[q] = (len(found), fast, naive)
+    return timed
 
 
 def explain(engine: Engine, q: str) -> str:
