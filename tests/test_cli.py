@@ -139,3 +139,16 @@ def test_every_command_has_help_and_a_readme_entry(command: str) -> None:
     result = CliRunner().invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0 and len(result.stdout) > 100
     assert f"evidence {command}" in README.read_text(encoding="utf-8")
+
+
+def test_search_that_ends_names_the_citations_it_could_not_look_through(
+    database_url: str,
+) -> None:
+    run(database_url, "ingest", str(SEED_DECK))  # not enriched: no citation has its paper
+    code, out, err = run(database_url, "search", "hepcidin", "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    assert "note: 37 citations are not resolved to a PubMed paper yet" in err
+    code, out, err = run(database_url, "search", "IL-6", "--limit", "1")
+    assert code == 0 and "not resolved" not in err  # more than a page: the search goes on
+    code, out, err = run(database_url, "search", "贫血", "--document", "1", "--limit", "100")
+    assert code == 0 and "citations in this document are not resolved" in err

@@ -22,7 +22,7 @@ from evidence.errors import InputError
 from evidence.ingest.language import index_tokens, latin_token, query_tokens
 from evidence.ingest.pipeline import ingest_file
 from evidence.models import Claim, ClaimPaper, ClaimSearch, PaperSearch
-from evidence.search import highlight, index_claims, search_claims
+from evidence.search import coverage_note, highlight, index_claims, search_claims
 from evidence.search.highlight import LATIN_WORD
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
 
@@ -315,3 +315,11 @@ def test_a_mixed_query_finds_exactly_the_claims_holding_each_word_somewhere(
         words[claim_id] |= set(paper_words.split())
     expected = {claim_id for claim_id, held in words.items() if set(tokens) <= held}
     assert expected and found == expected
+
+
+def test_the_note_on_unresolved_citations_counts_them_in_words() -> None:
+    assert coverage_note(0, one_document=False) is None
+    assert (coverage_note(1, one_document=True) or "").startswith(
+        "1 citation in this document is not resolved"
+    )
+    assert (coverage_note(2, one_document=False) or "").startswith("2 citations are not resolved")

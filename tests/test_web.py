@@ -23,7 +23,7 @@ from evidence.db import session_scope
 from evidence.documents import summarize_verdicts
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import read_document_bytes
-from evidence.models import Claim
+from evidence.models import Citation, Claim, Document
 from evidence.verify import number_checks
 from evidence.verify.verdicts import VERDICTS
 from evidence.web_views import list_topics
@@ -35,6 +35,7 @@ with warnings.catch_warnings():
 
 NAKAHARA = "12794819"  # cited with volume 8; PubMed says 48
 ANAEMIA_CLAIM = "IL-6产生过多可导致贫血"
+PLAIN_DECK = b"A deck citing nothing\n\n\nIL-6 rises in every inflamed joint"
 HOSTILE_DECK = (
     "Hostile deck\n\n\n"
     '• <script>alert("x")</script> IL-6 causes anaemia & fatigue 1\n\n'
@@ -318,3 +319,24 @@ def test_a_claim_page_checks_the_numbers_it_states(web: TestClient, engine: Engi
         c for c in unreferenced if not c["citations"] and not any(ch.isdigit() for ch in c["text"])
     )
     assert "Numbers it states" not in assert_html(web.get(f"/web/claims/{plain['id']}"))
+
+
+def test_a_search_that_ends_names_the_citations_it_could_not_look_through(
+    web: TestClient, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        citations = session.exec(select(Citation)).all()
+        unresolved = sum(1 for citation in citations if citation.paper_id is None)
+    assert 0 < unresolved < len(citations)  # the offline snapshot holds 14 of the 30 works
+    note = f"{unresolved} citations are not resolved to a PubMed paper yet"
+    empty = assert_html(web.get("/", params={"q": "hepcidin"}))
+    assert "No claim matches" in empty and note in empty
+    assert note not in assert_html(web.get("/"))  # no search, nothing it could not reach
+    first = assert_html(web.get("/", params={"q": "IL-6"}))
+    assert 'rel="next"' in first and 'data-note="reach"' not in first  # the search goes on
+    ingest_source(engine, read_document_bytes(PLAIN_DECK, filename="plain.txt"))
+    with Session(engine) as session:
+        plain = session.exec(select(Document).where(Document.source_name == "plain.txt")).one()
+    alone = assert_html(web.get("/", params={"q": "IL-6", "document": plain.id}))
+    assert "inflamed joint" in alone  # found, in a document that cites nothing
+    assert 'data-note="reach"' not in alone

@@ -21,7 +21,13 @@ from evidence.documents import (
     overview_documents,
 )
 from evidence.errors import InputError
-from evidence.search import PAPER_CAP, RANK_CAP, search_claims
+from evidence.search import (
+    PAPER_CAP,
+    RANK_CAP,
+    coverage_note,
+    search_claims,
+    unresolved_citations,
+)
 from evidence.web_views import (
     citations_by_id,
     list_topics,
@@ -107,6 +113,10 @@ def _search_page(
     cards = newest_documents(session, limit=CARDS_SHOWN) if shown else []
     topics = list_topics(session, limit=TOPICS_LISTED + 1)
     document_count = count_documents(session)
+    reach = None  # a search's last page says which citations it could not look through
+    if form.q and not page.next_cursor:
+        unresolved = unresolved_citations(session, document_id=form.document)
+        reach = coverage_note(unresolved, one_document=form.document is not None)
     listed = document_count <= DOCUMENTS_LISTED  # else typed: name only those the page shows
     documents = document_names(session, ids=None if listed else {h.document for h in page.items})
     return render_page(
@@ -116,6 +126,7 @@ def _search_page(
         overviews=overview_documents(session, cards),
         page_verdicts=Counter(c.verdict or "unchecked" for c in cited.values()),
         documents_by_id={d.id: d for d in documents}, paper_cap=PAPER_CAP, rank_cap=RANK_CAP,
+        reach=reach,
     )  # fmt: skip
 
 
