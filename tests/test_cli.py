@@ -148,6 +148,8 @@ def test_search_that_ends_names_the_citations_it_could_not_look_through(
     code, out, err = run(database_url, "search", "hepcidin", "--format", "json")
     assert code == 0 and json.loads(out) == []
     assert "note: 37 citations are not resolved to a PubMed paper yet" in err
+    code, out, err = run(database_url, "search", "hepcidin")
+    assert code == 0 and out == "" and "no claim matches 'hepcidin'" in err  # not an empty table
     code, out, err = run(database_url, "search", "IL-6", "--limit", "1")
     assert code == 0 and "not resolved" not in err  # more than a page: the search goes on
     code, out, err = run(database_url, "search", "贫血", "--document", "1", "--limit", "100")

@@ -63,6 +63,9 @@ def search(
     if format is OutputFormat.json:
         print_json([hit.model_dump() for hit in page.items])
         return
+    if not page.items:
+        err_console.print(f"no claim matches {query!r}", highlight=False, markup=False)
+        return
     table = Table("score", "page", "topic", "claim", "cites", expand=True)
     for hit in page.items:
         cites = "; ".join(c.as_written for c in hit.citations)
