@@ -189,6 +189,21 @@ def test_api_claims_search_english_finds_chinese_claims_by_their_evidence(
     assert hits and all("贫血" in (h["topic"] or "") for h in hits)
 
 
+def test_api_search_last_page_counts_the_citations_it_could_not_look_through(
+    seeded: TestClient,
+) -> None:
+    citations = walk(seeded, "/citations", limit=100)
+    unresolved = sum(1 for citation in citations if citation["paper"] is None)
+    assert 0 < unresolved < len(citations)  # the offline snapshot holds 14 of the 30 works
+    nothing = seeded.get("/claims", params={"q": "hepcidin"}).json()
+    assert nothing["items"] == [] and nothing["unresolved_citations"] == unresolved
+    first = seeded.get("/claims", params={"q": "IL-6", "limit": 2}).json()
+    assert first["next_cursor"] and first["unresolved_citations"] is None  # the search goes on
+    assert seeded.get("/claims").json()["unresolved_citations"] is None  # no search: a list
+    one = seeded.get("/claims", params={"q": "hepcidin", "document": 1}).json()
+    assert one["unresolved_citations"] == unresolved  # the deck is the only document
+
+
 def test_api_citations_page_filter_and_one(seeded: TestClient) -> None:
     walked = walk(seeded, "/citations", limit=7)
     assert len(walked) == 37 and [c["id"] for c in walked] == sorted({c["id"] for c in walked})

@@ -26,7 +26,6 @@ from evidence.search import (
     RANK_CAP,
     coverage_note,
     search_claims,
-    unresolved_citations,
 )
 from evidence.web_views import (
     citations_by_id,
@@ -113,10 +112,8 @@ def _search_page(
     cards = newest_documents(session, limit=CARDS_SHOWN) if shown else []
     topics = list_topics(session, limit=TOPICS_LISTED + 1)
     document_count = count_documents(session)
-    reach = None  # a search's last page says which citations it could not look through
-    if form.q and not page.next_cursor:
-        unresolved = unresolved_citations(session, document_id=form.document)
-        reach = coverage_note(unresolved, one_document=form.document is not None)
+    # A search's last page says which citations it could not look through.
+    reach = coverage_note(page.unresolved_citations or 0, one_document=form.document is not None)
     listed = document_count <= DOCUMENTS_LISTED  # else typed: name only those the page shows
     documents = document_names(session, ids=None if listed else {h.document for h in page.items})
     return render_page(

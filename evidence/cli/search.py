@@ -27,7 +27,6 @@ from evidence.search import (
     RANK_CAP,
     coverage_note,
     search_claims,
-    unresolved_citations,
 )
 
 
@@ -44,7 +43,6 @@ def search(
     """Find claims by their words, their topic, or the evidence they cite; best first."""
     with Session(open_engine()) as session:
         page = search_claims(session, q=query, topic=topic, document_id=document, limit=limit)
-        unresolved = unresolved_citations(session, document_id=document)
     if page.ranking_capped:
         err_console.print(
             f"note: more than {RANK_CAP} claims hold the query's words; the newest {RANK_CAP} are"
@@ -57,8 +55,9 @@ def search(
             " through older ones may be missing (--document searches all of a document's)",
             highlight=False,
         )
-    note = coverage_note(unresolved, one_document=document is not None)
-    if note and page.next_cursor is None:  # all it found: say what it could not look through
+    # All it found: say which citations it could not look through.
+    note = coverage_note(page.unresolved_citations or 0, one_document=document is not None)
+    if note:
         err_console.print(f"note: {note}", highlight=False)
     if format is OutputFormat.json:
         print_json([hit.model_dump() for hit in page.items])

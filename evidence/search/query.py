@@ -18,6 +18,7 @@ from evidence.claim_views import ClaimColumns, ClaimPublic, claims_shaped
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
+from evidence.search.coverage import unresolved_citations
 from evidence.search.filters import Filters
 from evidence.search.highlight import highlight
 from evidence.search.match import (
@@ -65,6 +66,10 @@ class ClaimPage(BaseModel):
     # RANK_CAP are ranked, the older ones follow unranked (score 1.0), newest first. Said on
     # the pages of those claims; the pages after them (claims found through evidence) say False.
     ranking_capped: bool = False
+    # On a search's last page: how many citations (of the document searched, or of all) are not
+    # resolved to a PubMed paper yet, whose claims words only a cited paper holds cannot reach
+    # (evidence.search.coverage). None on other pages, and when listing without a query.
+    unresolved_citations: int | None = None
 
 
 def search_claims(
@@ -108,9 +113,12 @@ def search_claims(
 
     items = claims_shaped(session, [claim_id for _, claim_id in page], ClaimHit, hit)
     next_cursor = _write_cursor(*page[-1]) if more and page else None
+    ended = bool(tokens) and next_cursor is None  # a search's last page
+    unresolved = unresolved_citations(session, document_id=document_id) if ended else None
     return ClaimPage(
-        items=items, next_cursor=next_cursor, evidence_capped=capped, ranking_capped=ranking_capped
-    )
+        items=items, next_cursor=next_cursor, evidence_capped=capped,
+        ranking_capped=ranking_capped, unresolved_citations=unresolved,
+    )  # fmt: skip
 
 
 def claim_ids_found(
