@@ -21,12 +21,7 @@ from evidence.documents import (
     overview_documents,
 )
 from evidence.errors import InputError
-from evidence.search import (
-    PAPER_CAP,
-    RANK_CAP,
-    coverage_note,
-    search_claims,
-)
+from evidence.search import PAPER_CAP, RANK_CAP, coverage_note, search_claims
 from evidence.web_views import (
     citations_by_id,
     list_topics,

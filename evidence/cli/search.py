@@ -21,13 +21,7 @@ from evidence.cli.app import (
     open_engine,
     print_json,
 )
-from evidence.search import (
-    MAX_LIMIT,
-    PAPER_CAP,
-    RANK_CAP,
-    coverage_note,
-    search_claims,
-)
+from evidence.search import MAX_LIMIT, PAPER_CAP, RANK_CAP, coverage_note, search_claims
 
 
 @app.command()

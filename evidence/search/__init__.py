@@ -25,7 +25,7 @@ How the work stays bounded at a million claims (`bench/search.py` measures it):
 Pages are keyset-paged on (score, id), best score first, newest first among equals.
 """
 
-from evidence.search.coverage import coverage_note, unresolved_citations
+from evidence.search.coverage import coverage_note
 from evidence.search.highlight import highlight
 from evidence.search.index import index_claims, index_papers
 from evidence.search.query import (
@@ -50,5 +50,4 @@ __all__ = [
     "index_claims",
     "index_papers",
     "search_claims",
-    "unresolved_citations",
 ]
