@@ -26,10 +26,10 @@ def coverage_note(unresolved: int, *, one_document: bool) -> str | None:
     None when every citation is resolved."""
     if not unresolved:
         return None
-    which = "citation in this document is" if one_document else "citation is"
-    if unresolved > 1:
-        which = "citations in this document are" if one_document else "citations are"
+    noun, verb = ("citation", "is") if unresolved == 1 else ("citations", "are")
+    where = " in this document" if one_document else ""
     return (
-        f"{unresolved} {which} not resolved to a PubMed paper yet, so words found only in cited"
-        " papers cannot reach the claims that rest on them; enriching online finds their papers"
+        f"{unresolved} {noun}{where} {verb} not resolved to a PubMed paper yet, so words found"
+        " only in cited papers cannot reach the claims that rest on them; enriching online finds"
+        " their papers"
     )

@@ -67,8 +67,8 @@ class ClaimPage(BaseModel):
     # the pages of those claims; the pages after them (claims found through evidence) say False.
     ranking_capped: bool = False
     # On a search's last page: how many citations (of the document searched, or of all) are not
-    # resolved to a PubMed paper yet, whose claims words only a cited paper holds cannot reach
-    # (evidence.search.coverage). None on other pages, and when listing without a query.
+    # resolved to a PubMed paper yet. Words found only in cited papers cannot reach the claims
+    # resting on them (evidence.search.coverage). None on other pages, and when listing.
     unresolved_citations: int | None = None
 
 
