@@ -25,18 +25,24 @@ NISHIMOTO = "Nishimoto N, Hashimoto J, Miyasaka N, et al. Ann Rheum Dis. 2007;66
 EXPLANATION = "The extension study was open label, so its results are not blinded."
 
 
-def notes_part(document: docx.document.Document, kind: str, notes: dict[int, str]) -> None:
-    """Add a footnotes or endnotes part, with Word's separator notes, to a document."""
+def notes_part(
+    document: docx.document.Document, kind: str, notes: dict[int, str], *, as_xml: bool = False
+) -> None:
+    """Add a footnotes or endnotes part, with Word's separator notes, to a document; each note's
+    text in a run, or `as_xml`: its runs as given."""
     tag = kind[:-1]  # footnote, endnote
     separators = (
         f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
         f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
         f"</w:r></w:p></w:{tag}>"
     )
-    bodies = "".join(
-        f'<w:{tag} w:id="{note_id}"><w:p><w:r><w:{tag}Ref/></w:r>'
-        f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:{tag}>'
+    runs = {
+        note_id: text if as_xml else f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r>'
         for note_id, text in notes.items()
+    }
+    bodies = "".join(
+        f'<w:{tag} w:id="{note_id}"><w:p><w:r><w:{tag}Ref/></w:r>{run}</w:p></w:{tag}>'
+        for note_id, run in runs.items()
     )
     blob = f'<w:{kind} xmlns:w="{W}">{separators}{bodies}</w:{kind}>'.encode()
     content_type = CONTENT_TYPE.WML_FOOTNOTES if tag == "footnote" else CONTENT_TYPE.WML_ENDNOTES

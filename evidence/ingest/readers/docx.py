@@ -5,7 +5,8 @@ pages; Word's own layout is not known, so a document without them is one page. P
 separated by blank lines so that the claim extractor sees them; list paragraphs get "• ".
 Footnotes and endnotes are read (`docx_notes`), and text boxes after the paragraph they are
 anchored in. Of headers and footers only references are kept (`docx_headers`): with the notes
-that cite, they make the numbered reference list that ends the last page. Comments are not read.
+that cite, they make the numbered reference list that ends the last page. Tracked changes read
+as the document now reads (`docx_runs`); comments are not read.
 """
 
 from __future__ import annotations
@@ -32,17 +33,12 @@ from evidence.ingest.readers.docx_notes import (
     DocumentNotes,
     read_notes,
 )
+from evidence.ingest.readers.docx_runs import FALLBACK, runs_read, words_read
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.reference_lines import NUMBERED
 
 # Block-level content, including content controls (w:sdt), in document order.
 _BLOCKS = "./w:p | ./w:tbl | ./w:sdt/w:sdtContent/w:p | ./w:sdt/w:sdtContent/w:tbl"
-# Runs that are part of the paragraph's own text; runs inside drawings (text boxes) are not.
-_RUNS = (
-    "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r"
-    " | ./w:sdt/w:sdtContent/w:r"
-)
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 # w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
 _RUN_TEXT = {
@@ -75,7 +71,7 @@ def _document_pages(document: WordDocument) -> list[str]:
     notes the body refers to and the references of headers and footers end the last page."""
     body = document.element.body
     notes = DocumentNotes(read_notes(document))
-    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    texts = [words_read(p) for p in body.iter(qn("w:p"))]
     own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
     notes.as_references = not own_list
     roots = header_footer_roots(document)
@@ -122,7 +118,7 @@ def _header_footer_lines(roots: list[Any], notes: DocumentNotes) -> list[str]:
         line
         for root in roots
         for p in root.iter(qn("w:p"))
-        if not any(ancestor.tag == _FALLBACK for ancestor in p.iterancestors())
+        if not any(ancestor.tag == FALLBACK for ancestor in p.iterancestors())
         for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, notes)))
         if line.strip()
     ]
@@ -164,7 +160,7 @@ def _closing_text(
 def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
     """Return a w:p element's text, with a form feed where it has a page break."""
     parts: list[str] = []
-    for run in p.xpath(_RUNS):
+    for run in runs_read(p):
         for child in run.iterchildren():
             if child.tag == qn("w:t"):
                 parts.append(child.text or "")
@@ -183,7 +179,7 @@ def _text_box_paragraphs(p: Any, notes: DocumentNotes) -> list[str]:
     return [
         _paragraph_text(inner, notes).replace(_PAGE_BREAK, " ")
         for box in p.iter(qn("w:txbxContent"))
-        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors())
+        if not any(ancestor.tag == FALLBACK for ancestor in box.iterancestors())
         for inner in box.iter(qn("w:p"))
     ]
 

@@ -19,6 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
+from evidence.ingest.readers.docx_runs import words_read
 from evidence.ingest.reference_lines import looks_like_reference
 
 NOTE_KINDS = {
@@ -65,7 +66,7 @@ def read_notes(document: WordDocument) -> dict[tuple[str, str], str]:
             for note in root.iter(note_tag):
                 if note.get(qn("w:type")) not in (None, "normal"):
                     continue  # separator, continuationSeparator, continuationNotice
-                words = "".join(t.text or "" for t in note.iter(qn("w:t")))
+                words = words_read(note)
                 text = re.sub(r"\s+", " ", words).strip()
                 if text:
                     texts[(reference_tag, note.get(qn("w:id")) or "")] = text
