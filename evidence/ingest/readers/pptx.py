@@ -1,8 +1,9 @@
 """Read PowerPoint (.pptx): one page per slide, with python-pptx.
 
 A slide's page is the title, then every other shape top-to-bottom and left-to-right (groups,
-tables and charts included), then the footer, then the speaker notes; blocks are separated by a
-blank line. Date and slide-number placeholders are left out: they carry no claims.
+tables, charts and SmartArt graphics included), then the footer, then the speaker notes; blocks
+are separated by a blank line. Date and slide-number placeholders are left out: they carry no
+claims.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pptx.table import Table
 from pptx.text.text import _Paragraph
 
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
 
 _TITLES = frozenset(
     {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -83,6 +85,8 @@ def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
         return [_table_text(shape.table)]
     if isinstance(shape, GraphicFrame) and shape.has_chart:
         return [_chart_text(shape.chart)]
+    if isinstance(shape, GraphicFrame) and is_smartart(shape):
+        return [smartart_text(shape)]
     if not shape.has_text_frame:
         return []
     lines = []
