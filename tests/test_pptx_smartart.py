@@ -118,3 +118,33 @@ def test_a_smartart_label_is_a_claim_resting_on_the_slide_reference() -> None:
 def test_an_empty_smartart_graphic_reads_as_nothing() -> None:
     (page,) = read_document_bytes(deck(f"<dgm:dataModel {NS}/>"), filename="x.pptx").pages
     assert page.text == "IL-6与贫血\n\n1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276."
+
+
+def test_odd_smartart_data_reads_in_a_sensible_order_and_never_fails_the_deck() -> None:
+    """A break inside a node, siblings without srcOrd (the order of their connections), a chain
+    deeper than Python's recursion limit, and a damaged data part (the deck is read without it)."""
+    broken_line = point("A", "IL-6").replace(
+        "<a:t>IL-6</a:t></a:r>", "<a:t>IL-6</a:t></a:r><a:br/><a:r><a:t>升高</a:t></a:r>"
+    )
+    unordered = (
+        f"<dgm:dataModel {NS}><dgm:ptLst>{point('DOC', kind='doc')}{point('9', '第一')}"
+        f"{point('10', '第二')}{broken_line}</dgm:ptLst><dgm:cxnLst>"
+        + link("DOC", "9", 0).replace(' srcOrd="0"', "")
+        + link("DOC", "10", 0).replace(' srcOrd="0"', "")
+        + link("DOC", "A", 0).replace(' srcOrd="0"', "")
+        + "</dgm:cxnLst></dgm:dataModel>"
+    )
+    (page,) = read_document_bytes(deck(unordered), filename="x.pptx").pages
+    assert page.text.split("\n\n")[1] == "第一\n第二\nIL-6 升高"
+    depth = 1_500
+    chain = (
+        f"<dgm:dataModel {NS}><dgm:ptLst>"
+        + "".join(point(str(n), f"n{n}") for n in range(depth))
+        + "</dgm:ptLst><dgm:cxnLst>"
+        + "".join(link(str(n), str(n + 1), 0) for n in range(depth - 1))
+        + "</dgm:cxnLst></dgm:dataModel>"
+    )
+    (page,) = read_document_bytes(deck(chain), filename="x.pptx").pages
+    assert page.text.split("\n\n")[1].split("\n") == [f"n{n}" for n in range(depth)]
+    (page,) = read_document_bytes(deck("<dgm:dataModel>"), filename="x.pptx").pages
+    assert page.text == "IL-6与贫血\n\n1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276."
