@@ -12,6 +12,7 @@ as the document now reads (`docx_runs`); comments are not read.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
@@ -33,12 +34,16 @@ from evidence.ingest.readers.docx_notes import (
     DocumentNotes,
     read_notes,
 )
-from evidence.ingest.readers.docx_runs import FALLBACK, runs_read, words_read
+from evidence.ingest.readers.docx_runs import (
+    FALLBACK,
+    runs_read,
+    showing_placeholder,
+    symbol_text,
+    words_read,
+)
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.reference_lines import NUMBERED
 
-# Block-level content, including content controls (w:sdt), in document order.
-_BLOCKS = "./w:p | ./w:tbl | ./w:sdt/w:sdtContent/w:p | ./w:sdt/w:sdtContent/w:tbl"
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 # w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
 _RUN_TEXT = {
@@ -81,7 +86,7 @@ def _document_pages(document: WordDocument) -> list[str]:
     )
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
-    for block in body.xpath(_BLOCKS):
+    for block in _blocks(body):
         if block.tag == qn("w:tbl"):
             pages[-1].append(_table_text(block, notes))
             page_started = True
@@ -109,6 +114,20 @@ def _document_pages(document: WordDocument) -> list[str]:
     if closing:
         pages[-1].append(closing)
     return ["\n\n".join(paragraphs) for paragraphs in pages]
+
+
+def _blocks(parent: Any) -> Iterator[Any]:
+    """Yield the paragraphs and tables under `parent` in document order, through content
+    controls (`w:sdt`, unless showing their placeholder) and custom XML at any depth."""
+    for child in parent.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt") and not showing_placeholder(child):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        elif child.tag == qn("w:customXml"):
+            yield from _blocks(child)
 
 
 def _header_footer_lines(roots: list[Any], notes: DocumentNotes) -> list[str]:
@@ -168,6 +187,8 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
                 parts.append(_PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n")
             elif child.tag in NOTE_KINDS:
                 parts.append(notes.marker(child))
+            elif child.tag == qn("w:sym"):
+                parts.append(symbol_text(child))
             else:
                 parts.append(_RUN_TEXT.get(child.tag, ""))
     return "".join(parts)

@@ -1,10 +1,12 @@
-"""Which of Word's runs (`w:r`) hold the text as it reads now.
+"""Which of Word's runs (`w:r`) hold the text as it reads now, and what a run's symbols read as.
 
 A paragraph's runs sit in hyperlinks, tracked insertions and moves, smart tags, fields, content
 controls (citation managers' fields among them), custom XML and ruby bases, nested in any order.
 Left out are the runs that are not the text as it reads: tracked deletions and the old place of
-moved text (`w:del`, `w:moveFrom`), phonetic guides above East Asian text (`w:rt`), text boxes
-(read after their paragraph) and the copies Word writes for old readers (`mc:Fallback`).
+moved text (`w:del`, `w:moveFrom`), phonetic guides above East Asian text (`w:rt`), hidden text
+(`w:vanish`), a content control still showing its placeholder ("Click or tap here to enter
+text."), text boxes (read after their paragraph) and the copies Word writes for old readers
+(`mc:Fallback`).
 """
 
 from __future__ import annotations
@@ -16,18 +18,64 @@ from docx.oxml.ns import qn
 
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOT_READ = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:rt"), qn("w:txbxContent"), FALLBACK})
+_OFF = frozenset({"0", "false", "off"})  # an on/off property's values that mean off
+# Adobe's Symbol encoding (the font Word's Insert Symbol took Greek from): its letters and the
+# signs of statistics. Word writes such a character as <w:sym w:font="Symbol" w:char="F062"/>,
+# the code in the private-use range at U+F000: β. ASCII's digits and most punctuation are
+# themselves.
+_SYMBOL_FONT = {
+    **{code: chr(code) for code in range(0x20, 0x7F) if chr(code) in "!#%&()+,./:;<=>?[]_{|} "},
+    **{code: chr(code) for code in range(0x30, 0x3A)},
+    **dict(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ", strict=True)),
+    **dict(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ", strict=True)),
+    **dict(zip((0x2D, 0xA3, 0xA5, 0xB0, 0xB1, 0xB3, 0xB4, 0xB7), "−≤∞°±≥×•", strict=True)),
+    **dict(zip((0xB8, 0xB9, 0xBB, 0xAC, 0xAD, 0xAE, 0xAF), "÷≠≈←↑→↓", strict=True)),
+}
 
 
 def runs_read(root: Any) -> Iterator[Any]:
     """Yield the runs under `root` (a paragraph, a note) that hold its text, in order."""
     for run in root.iter(qn("w:r")):
+        if _is_on(run.find(f"{qn('w:rPr')}/{qn('w:vanish')}")):
+            continue
         parent = run.getparent()
-        while parent is not root and parent.tag not in _NOT_READ:
+        while not (parent is root or parent.tag in _NOT_READ or _placeholder_shown(parent)):
             parent = parent.getparent()
         if parent is root:
             yield run
 
 
 def words_read(root: Any) -> str:
-    """Return the text of the runs read under `root`: their `w:t` only (no tabs or breaks)."""
-    return "".join(t.text or "" for run in runs_read(root) for t in run.iter(qn("w:t")))
+    """Return the text of the runs read under `root`: their words and symbols, no tabs or breaks."""
+    return "".join(
+        child.text or "" if child.tag == qn("w:t") else symbol_text(child)
+        for run in runs_read(root)
+        for child in run.iterchildren(qn("w:t"), qn("w:sym"))
+    )
+
+
+def symbol_text(sym: Any) -> str:
+    """Return what a `w:sym` reads as: a Symbol-font letter or sign, or a Unicode character;
+    nothing for a picture font's glyph (Wingdings' ticks and arrows)."""
+    try:
+        code = int(sym.get(qn("w:char")) or "", 16)
+    except ValueError:
+        return ""
+    if code >= 0xF000:  # a symbol font's own code, not Unicode
+        font = (sym.get(qn("w:font")) or "").strip().lower()
+        return _SYMBOL_FONT.get(code - 0xF000, "") if font == "symbol" else ""
+    return chr(code) if chr(code).isprintable() else ""
+
+
+def showing_placeholder(sdt: Any) -> bool:
+    """Tell whether a content control (`w:sdt`) shows its placeholder rather than content."""
+    return _is_on(sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}"))
+
+
+def _placeholder_shown(element: Any) -> bool:
+    return element.tag == qn("w:sdtContent") and showing_placeholder(element.getparent())
+
+
+def _is_on(flag: Any) -> bool:
+    """Read an on/off property (`<w:vanish/>`, `<w:vanish w:val="0"/>`); absent is off."""
+    return flag is not None and (flag.get(qn("w:val")) or "true").lower() not in _OFF
