@@ -19,6 +19,7 @@ from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
+from pypdf import PdfReader, PdfWriter
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -166,6 +167,30 @@ def test_read_pdf_gives_one_page_per_pdf_page_including_cid_chinese(tmp_path: Pa
         "托珠单抗可全面改善RA的症状体征",
         "Last page.",
     ]
+
+
+def protected(pdf: bytes, *, algorithm: str, user_password: str = "") -> bytes:
+    """Encrypt a PDF as Acrobat's "restrict editing and printing" does: an owner password, and
+    a user password only when opening it must be asked for."""
+    writer = PdfWriter(clone_from=BytesIO(pdf))
+    writer.encrypt(user_password, "owner-secret", algorithm=algorithm)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_read_pdf_restricted_by_its_owner_opens_as_viewers_open_it(algorithm: str) -> None:
+    pdf = protected(make_pdf(["托珠单抗可全面改善RA的症状体征"]), algorithm=algorithm)
+    assert PdfReader(BytesIO(pdf)).is_encrypted
+    document = read_document_bytes(pdf, filename="deck.pdf")
+    assert texts(document) == ["托珠单抗可全面改善RA的症状体征"]
+
+
+def test_read_pdf_that_asks_for_a_password_says_so() -> None:
+    pdf = protected(make_pdf(["Secret."]), algorithm="AES-256", user_password="open-me")
+    with pytest.raises(DocumentReadError, match=r"^deck\.pdf: PDF is password-protected$"):
+        read_document_bytes(pdf, filename="deck.pdf")
 
 
 # --- PPTX --------------------------------------------------------------------------------------
