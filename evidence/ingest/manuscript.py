@@ -30,7 +30,13 @@ ABBREVIATION = re.compile(
     r"|\b[A-Z]|\d)\.$",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(\"“‘])|(?<=[。！？])")
+# A sentence's end, after the superscript citation numbers that may follow its full stop
+# ("in RA.¹² The"): they are the sentence's.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
+SENTENCE_END = re.compile(
+    rf"(?<=[.!?])(?P<latin>[{_SUPERSCRIPTS}]*)\s+(?=[A-Z\[(\"“‘])"
+    rf"|(?<=[。！？])(?P<cjk>[{_SUPERSCRIPTS}]*)"
+)
 MIN_WORDS = 4
 
 
@@ -125,8 +131,10 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[start : match.start()].strip()
-        if not candidate or ABBREVIATION.search(candidate.split()[-1] if candidate.split() else ""):
+        markers_end = match.end("latin" if match.group("latin") is not None else "cjk")
+        candidate = paragraph[start:markers_end].strip()
+        last_word = candidate.split()[-1].rstrip(_SUPERSCRIPTS) if candidate.split() else ""
+        if not candidate or ABBREVIATION.search(last_word):
             continue
         sentences.append(candidate)
         start = match.end()

@@ -40,12 +40,16 @@ from evidence.ingest.readers.docx_runs import (
     showing_placeholder,
     symbol_text,
     words_read,
+    words_read_in,
 )
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+from evidence.ingest.readers.superscripts import superscript_citation
 from evidence.ingest.reference_lines import NUMBERED
 
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 # w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
+# What a superscript run holding only words may hold besides them (its formatting).
+_RUN_WORDS = frozenset({qn("w:t"), qn("w:rPr"), qn("w:sym")})
 _RUN_TEXT = {
     qn("w:tab"): "\t",
     qn("w:ptab"): "\t",
@@ -177,9 +181,22 @@ def _closing_text(
 
 
 def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
-    """Return a w:p element's text, with a form feed where it has a page break."""
+    """Return a w:p element's text, with a form feed where it has a page break and citation
+    numbers set superscript as Unicode superscripts (evidence.ingest.readers.superscripts)."""
     parts: list[str] = []
+    raised: list[str] = []  # the text of the superscript runs just read
+
+    def lower() -> None:
+        if raised:
+            text = "".join(raised)
+            parts.append(superscript_citation(text, "".join(parts)) or text)
+            raised.clear()
+
     for run in runs_read(p):
+        if _is_superscript(run) and all(c.tag in _RUN_WORDS for c in run.iterchildren()):
+            raised.append(words_read_in(run))
+            continue
+        lower()
         for child in run.iterchildren():
             if child.tag == qn("w:t"):
                 parts.append(child.text or "")
@@ -191,7 +208,14 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
                 parts.append(symbol_text(child))
             else:
                 parts.append(_RUN_TEXT.get(child.tag, ""))
+    lower()
     return "".join(parts)
+
+
+def _is_superscript(run: Any) -> bool:
+    """Tell whether a run is set superscript by its own formatting."""
+    align = run.find(f"{qn('w:rPr')}/{qn('w:vertAlign')}")
+    return align is not None and align.get(qn("w:val")) == "superscript"
 
 
 def _text_box_paragraphs(p: Any, notes: DocumentNotes) -> list[str]:

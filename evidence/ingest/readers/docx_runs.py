@@ -47,9 +47,13 @@ def runs_read(root: Any) -> Iterator[Any]:
 
 def words_read(root: Any) -> str:
     """Return the text of the runs read under `root`: their words and symbols, no tabs or breaks."""
+    return "".join(words_read_in(run) for run in runs_read(root))
+
+
+def words_read_in(run: Any) -> str:
+    """Return one run's words and symbols."""
     return "".join(
         child.text or "" if child.tag == qn("w:t") else symbol_text(child)
-        for run in runs_read(root)
         for child in run.iterchildren(qn("w:t"), qn("w:sym"))
     )
 

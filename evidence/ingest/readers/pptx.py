@@ -15,6 +15,7 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
 from pptx.shapes.base import BaseShape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
@@ -24,6 +25,7 @@ from pptx.text.text import _Paragraph
 
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
+from evidence.ingest.readers.superscripts import superscript_citation
 
 _TITLES = frozenset(
     {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -91,7 +93,7 @@ def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
         return []
     lines = []
     for paragraph in shape.text_frame.paragraphs:  # type: ignore[attr-defined]
-        text = paragraph.text.strip("\v\n")
+        text = _text(paragraph).strip("\v\n")
         if not text.strip():
             continue
         if _is_bullet(paragraph, shape, slide) and not text.lstrip().startswith(_BULLET_GLYPHS):
@@ -105,14 +107,46 @@ def _plain_lines(shape: BaseShape) -> str:
     if not shape.has_text_frame:
         return ""
     paragraphs = shape.text_frame.paragraphs  # type: ignore[attr-defined]
-    return "\n".join(p.text for p in paragraphs if p.text.strip())
+    return "\n".join(text for text in map(_text, paragraphs) if text.strip())
+
+
+def _text(paragraph: _Paragraph) -> str:
+    """Return a paragraph's text as python-pptx reads it (`a:br` as a vertical tab), with
+    citation numbers set superscript as Unicode superscripts (readers.superscripts)."""
+    children = paragraph._p.content_children
+    if not any(_raised(child) for child in children):
+        return paragraph.text
+    parts: list[str] = []
+    raised: list[str] = []
+    for child in [*children, None]:
+        if child is not None and _raised(child):
+            raised.append(child.text)
+            continue
+        if raised:
+            text = "".join(raised)
+            parts.append(superscript_citation(text, "".join(parts)) or text)
+            raised.clear()
+        if child is not None:
+            parts.append(child.text)
+    return "".join(parts)
+
+
+def _raised(child: Any) -> bool:
+    """Tell whether a paragraph's run is set superscript (a positive baseline shift)."""
+    properties = child.find(qn("a:rPr")) if child.tag == qn("a:r") else None
+    baseline = None if properties is None else properties.get("baseline")
+    return baseline is not None and baseline.lstrip("-").isdigit() and int(baseline) > 0
 
 
 def _table_text(table: Table) -> str:
     """Return a table as one line per row, its non-empty cells joined by " | "."""
     rows = []
     for row in table.rows:
-        cells = [" ".join(cell.text.split()) for cell in row.cells if not cell.is_spanned]
+        cells = [
+            " ".join(" ".join(map(_text, cell.text_frame.paragraphs)).split())
+            for cell in row.cells
+            if not cell.is_spanned
+        ]
         line = " | ".join(cell for cell in cells if cell)
         if line:
             rows.append(line)
@@ -154,7 +188,7 @@ def _notes_text(slide: Slide) -> str:
     frame = slide.notes_slide.notes_text_frame
     if frame is None:
         return ""
-    return "\n".join(p.text for p in frame.paragraphs if p.text.strip())
+    return "\n".join(text for text in map(_text, frame.paragraphs) if text.strip())
 
 
 def _is_bullet(paragraph: _Paragraph, shape: BaseShape, slide: Slide) -> bool:

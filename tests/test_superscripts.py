@@ -1,0 +1,120 @@
+"""Citation numbers set superscript in Word and PowerPoint are markers, read with no guess; a
+superscript that is a power (10⁶, m², I²) is not."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import docx
+import pptx
+import pytest
+from pptx.util import Inches
+
+from evidence.ingest.extract import extract_document
+from evidence.ingest.readers import read_document_bytes
+from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.structure import ExtractedDocument
+
+REFERENCES = [
+    "Nemeth E, Rivera S, Gabayan V, et al. IL-6 mediates hypoferremia of inflammation by"
+    " inducing the synthesis of the iron regulatory hormone hepcidin. J Clin Invest."
+    " 2004;113(9):1271-1276.",
+    "Raj DS. Role of interleukin-6 in the anemia of chronic disease. Semin Arthritis Rheum."
+    " 2009;38(5):382-388.",
+    "Hashizume M, Uchiyama Y, Horai N, et al. Tocilizumab, a humanized anti-interleukin-6"
+    " receptor antibody, improved anemia in monkey arthritis by suppressing IL-6-induced"
+    " hepcidin production. Rheumatol Int. 2010;30(7):917-923.",
+    "Hirano T, Yasukawa K, Harada H, et al. Complementary DNA for a novel human interleukin"
+    " (BSF-2) that induces B lymphocytes to produce immunoglobulin. Nature."
+    " 1986;324(6092):73-76.",
+]
+
+
+@pytest.mark.parametrize(
+    ("raised", "before", "read"),
+    [
+        ("3", "正式命名为IL-6", "³"),
+        ("12", "in RA.", "¹²"),  # AMA style: after the full stop
+        ("1,2", "outcomes", "¹,²"),
+        ("1–3, 5", "outcomes", "¹⁻³,⁵"),
+        ("4", "in 2019.", "⁴"),  # a year, then punctuation: a citation
+        ("6", "cells per mL: 10", None),  # an exponent
+        ("9", "×10", None),
+        ("2", "1.73 m", None),  # a unit's power
+        ("2", "kg/m", None),
+        ("2", "heterogeneity (I", None),  # a variable's
+        ("2", "χ", None),
+        ("2+", "Ca", None),  # not numbers
+        ("a", "Table 1", None),
+    ],
+)
+def test_superscript_citation_tells_citations_from_powers(
+    raised: str, before: str, read: str | None
+) -> None:
+    assert superscript_citation(raised, before) == read
+
+
+def ama_manuscript() -> bytes:
+    """A manuscript citing as AMA and most medical journals do: superscript numbers."""
+    document = docx.Document()
+    body = [
+        [("IL-6 drives the anaemia of inflammation in rheumatoid arthritis.", False),
+         ("1,2", True), (" Tocilizumab reverses it in most patients.", False), ("3", True)],
+        [("The dose was 8 mg/kg for a body surface area of 1.73 m", False), ("2", True),
+         (" in adults given infusions.", False), ("1–3", True)],
+        [("Platelet counts stayed above 150×10", False), ("9", True),
+         ("/L in the treated group.", False), ("4", True)],
+    ]  # fmt: skip
+    for runs in body:
+        paragraph = document.add_paragraph()
+        for text, raised in runs:
+            paragraph.add_run(text).font.superscript = raised
+    document.add_paragraph("References")
+    for number, reference in enumerate(REFERENCES, 1):
+        document.add_paragraph(f"{number}. {reference}")
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def cited_authors(extracted: ExtractedDocument) -> dict[str, list[str]]:
+    return {
+        claim.text: [
+            extracted.references[i].parsed.first_author or "?" for i in sorted(claim.cites)
+        ]
+        for claim in extracted.claims
+    }
+
+
+def test_a_manuscript_citing_with_superscripts_links_each_sentence() -> None:
+    source = read_document_bytes(ama_manuscript(), filename="ama.docx")
+    assert source.pages[0].text.startswith(
+        "IL-6 drives the anaemia of inflammation in rheumatoid arthritis.¹,² Tocilizumab"
+    )
+    assert "1.73 m2 in adults" in source.pages[0].text and "150×109/L" in source.pages[0].text
+    assert cited_authors(extract_document(source)) == {
+        "IL-6 drives the anaemia of inflammation in rheumatoid arthritis.": ["Nemeth", "Raj"],
+        "Tocilizumab reverses it in most patients.": ["Hashizume"],
+        "The dose was 8 mg/kg for a body surface area of 1.73 m2 in adults given infusions.": [
+            "Nemeth", "Raj", "Hashizume",
+        ],
+        "Platelet counts stayed above 150×109/L in the treated group.": ["Hirano"],
+    }  # fmt: skip
+
+
+def test_a_slide_marker_set_superscript_is_read_with_no_guess() -> None:
+    """`IL-6` never stands alone on this deck, so as plain text `IL-63` would stay a name."""
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+    slide.shapes.title.text = "IL-6的发现"
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(8), Inches(1)).text_frame
+    box.text = "1986年该因子被正式命名为IL-6"
+    box.paragraphs[0].add_run().text = "4"
+    box.paragraphs[0].runs[-1].font._rPr.set("baseline", "30000")
+    footer = slide.shapes.add_textbox(Inches(1), Inches(6), Inches(8), Inches(1)).text_frame
+    footer.text = "\n".join(f"{n}. {reference}" for n, reference in enumerate(REFERENCES, 1))
+    buffer = BytesIO()
+    presentation.save(buffer)
+    source = read_document_bytes(buffer.getvalue(), filename="deck.pptx")
+    assert "正式命名为IL-6⁴" in source.pages[0].text
+    assert cited_authors(extract_document(source))["1986年该因子被正式命名为IL-6"] == ["Hirano"]
