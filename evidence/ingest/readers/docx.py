@@ -36,6 +36,8 @@ from evidence.ingest.readers.docx_notes import (
 )
 from evidence.ingest.readers.docx_runs import (
     FALLBACK,
+    is_symbol_font,
+    run_words,
     runs_read,
     showing_placeholder,
     symbol_text,
@@ -197,9 +199,10 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
             raised.append(words_read_in(run))
             continue
         lower()
+        symbol = is_symbol_font(run)
         for child in run.iterchildren():
             if child.tag == qn("w:t"):
-                parts.append(child.text or "")
+                parts.append(run_words(child.text, symbol=symbol))
             elif child.tag == qn("w:br"):
                 parts.append(_PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n")
             elif child.tag in NOTE_KINDS:

@@ -16,21 +16,11 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from evidence.ingest.readers.symbol_font import symbol_character, symbol_font_text
+
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOT_READ = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:rt"), qn("w:txbxContent"), FALLBACK})
 _OFF = frozenset({"0", "false", "off"})  # an on/off property's values that mean off
-# Adobe's Symbol encoding (the font Word's Insert Symbol took Greek from): its letters and the
-# signs of statistics. Word writes such a character as <w:sym w:font="Symbol" w:char="F062"/>,
-# the code in the private-use range at U+F000: β. ASCII's digits and most punctuation are
-# themselves.
-_SYMBOL_FONT = {
-    **{code: chr(code) for code in range(0x20, 0x7F) if chr(code) in "!#%&()+,./:;<=>?[]_{|} "},
-    **{code: chr(code) for code in range(0x30, 0x3A)},
-    **dict(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ", strict=True)),
-    **dict(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ", strict=True)),
-    **dict(zip((0x2D, 0xA3, 0xA5, 0xB0, 0xB1, 0xB3, 0xB4, 0xB7), "−≤∞°±≥×•", strict=True)),
-    **dict(zip((0xB8, 0xB9, 0xBB, 0xAC, 0xAD, 0xAE, 0xAF), "÷≠≈←↑→↓", strict=True)),
-}
 
 
 def runs_read(root: Any) -> Iterator[Any]:
@@ -51,11 +41,25 @@ def words_read(root: Any) -> str:
 
 
 def words_read_in(run: Any) -> str:
-    """Return one run's words and symbols."""
+    """Return one run's words and symbols (evidence.ingest.readers.symbol_font)."""
+    symbol = is_symbol_font(run)
     return "".join(
-        child.text or "" if child.tag == qn("w:t") else symbol_text(child)
+        symbol_text(child) if child.tag == qn("w:sym") else run_words(child.text, symbol=symbol)
         for child in run.iterchildren(qn("w:t"), qn("w:sym"))
     )
+
+
+def run_words(text: str | None, *, symbol: bool) -> str:
+    """Return a `w:t`'s text as it shows: in the Symbol font, Greek for Latin letters."""
+    return symbol_font_text(text or "") if symbol else text or ""
+
+
+def is_symbol_font(run: Any) -> bool:
+    """Tell whether a run's text is set in the Symbol font."""
+    fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+    return fonts is not None and "symbol" in {
+        (fonts.get(qn(f"w:{kind}")) or "").strip().lower() for kind in ("ascii", "hAnsi")
+    }
 
 
 def symbol_text(sym: Any) -> str:
@@ -67,7 +71,7 @@ def symbol_text(sym: Any) -> str:
         return ""
     if code >= 0xF000:  # a symbol font's own code, not Unicode
         font = (sym.get(qn("w:font")) or "").strip().lower()
-        return _SYMBOL_FONT.get(code - 0xF000, "") if font == "symbol" else ""
+        return symbol_character(code) if font == "symbol" else ""
     return chr(code) if chr(code).isprintable() else ""
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.chart import Chart
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.base import BaseShape
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
@@ -26,6 +27,7 @@ from pptx.text.text import _Paragraph
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
 from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.readers.symbol_font import symbol_font_text
 
 _TITLES = frozenset(
     {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
@@ -33,6 +35,7 @@ _TITLES = frozenset(
 _LEFT_OUT = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER})
 _BULLET_GLYPHS = ("•", "●", "▪", "■", "◦", "·")
 _BULLET_ON = ("buChar", "buAutoNum", "buBlip")
+_NO_PROPERTIES = parse_xml(f"<a:rPr {nsdecls('a')}/>")  # a run without its own
 
 
 def read_pptx(data: bytes) -> ExtractedText:
@@ -112,30 +115,43 @@ def _plain_lines(shape: BaseShape) -> str:
 
 def _text(paragraph: _Paragraph) -> str:
     """Return a paragraph's text as python-pptx reads it (`a:br` as a vertical tab), with
-    citation numbers set superscript as Unicode superscripts (readers.superscripts)."""
+    citation numbers set superscript as Unicode superscripts (readers.superscripts) and text
+    set in the Symbol font as the Greek and signs it shows (readers.symbol_font)."""
     children = paragraph._p.content_children
-    if not any(_raised(child) for child in children):
+    if not any(_raised(child) or _in_symbol_font(child) for child in children):
         return paragraph.text
     parts: list[str] = []
     raised: list[str] = []
     for child in [*children, None]:
+        text = "" if child is None else child.text
+        if child is not None and _in_symbol_font(child):
+            text = symbol_font_text(text)
         if child is not None and _raised(child):
-            raised.append(child.text)
+            raised.append(text)
             continue
         if raised:
-            text = "".join(raised)
-            parts.append(superscript_citation(text, "".join(parts)) or text)
+            numbers = "".join(raised)
+            parts.append(superscript_citation(numbers, "".join(parts)) or numbers)
             raised.clear()
-        if child is not None:
-            parts.append(child.text)
+        parts.append(text)
     return "".join(parts)
 
 
 def _raised(child: Any) -> bool:
     """Tell whether a paragraph's run is set superscript (a positive baseline shift)."""
-    properties = child.find(qn("a:rPr")) if child.tag == qn("a:r") else None
-    baseline = None if properties is None else properties.get("baseline")
+    baseline = _run_properties(child).get("baseline")
     return baseline is not None and baseline.lstrip("-").isdigit() and int(baseline) > 0
+
+
+def _in_symbol_font(child: Any) -> bool:
+    """Tell whether a paragraph's run is set in the Symbol font."""
+    fonts = _run_properties(child).xpath("./a:latin/@typeface | ./a:sym/@typeface")
+    return any(font.strip().lower() == "symbol" for font in fonts)
+
+
+def _run_properties(child: Any) -> Any:
+    found = child.find(qn("a:rPr")) if child.tag == qn("a:r") else None
+    return found if found is not None else _NO_PROPERTIES
 
 
 def _table_text(table: Table) -> str:
