@@ -118,3 +118,35 @@ def test_a_slide_marker_set_superscript_is_read_with_no_guess() -> None:
     source = read_document_bytes(buffer.getvalue(), filename="deck.pptx")
     assert "正式命名为IL-6⁴" in source.pages[0].text
     assert cited_authors(extract_document(source))["1986年该因子被正式命名为IL-6"] == ["Hirano"]
+
+
+def test_a_slide_reference_list_numbered_in_superscript_is_read_as_one() -> None:
+    """Decks often number their footer's references as they mark the claims: superscript."""
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+    slide.shapes.title.text = "IL-6与贫血"
+    body = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(8), Inches(1)).text_frame
+    for paragraph, (claim, number) in zip(
+        [body.paragraphs[0], body.add_paragraph()],
+        [("IL-6诱导肝细胞合成铁调素", "1"), ("托珠单抗改善猴关节炎模型的贫血", "3")],
+        strict=True,
+    ):
+        paragraph.text = claim
+        paragraph.add_run().text = number
+        paragraph.runs[-1].font._rPr.set("baseline", "30000")
+    footer = slide.shapes.add_textbox(Inches(1), Inches(6), Inches(8), Inches(1)).text_frame
+    for index, reference in enumerate(REFERENCES[:3]):
+        paragraph = footer.paragraphs[0] if index == 0 else footer.add_paragraph()
+        paragraph.text = str(index + 1)
+        paragraph.runs[0].font._rPr.set("baseline", "30000")
+        paragraph.add_run().text = reference
+    buffer = BytesIO()
+    presentation.save(buffer)
+    source = read_document_bytes(buffer.getvalue(), filename="deck.pptx")
+    assert "\n³Hashizume M" in source.pages[0].text
+    extracted = extract_document(source)
+    assert [reference.label for reference in extracted.references] == ["1", "2", "3"]
+    assert cited_authors(extracted) == {
+        "IL-6诱导肝细胞合成铁调素": ["Nemeth"],
+        "托珠单抗改善猴关节炎模型的贫血": ["Hashizume"],
+    }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
 from evidence.ingest.markers import find_bracket_markers, remove_markers
-from evidence.ingest.reference_lines import NUMBERED
+from evidence.ingest.reference_lines import NUMBERED, numbered_label
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -89,8 +89,7 @@ def _reference_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
             continue
         numbered = NUMBERED.match(text)
         if numbered:
-            label = numbered.group("bracket") or numbered.group("plain")
-            entries.append((line.page, label, [text]))
+            entries.append((line.page, numbered_label(numbered), [text]))
         elif entries:
             entries[-1][2].append(text)
     references: list[ExtractedReference] = []

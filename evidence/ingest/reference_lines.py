@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 from evidence.ingest.language import count_cjk
 
+# "1. Smith J", "[1] Smith J", "1、…", and a number set superscript ("¹Smith J", as
+# evidence.ingest.readers.superscripts writes it): the reference list of a deck's footer.
 NUMBERED = re.compile(
-    r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<plain>\d{1,3})\s*[.、)）])\s*(?P<body>.+)$"
+    r"^\s*(?:\[(?P<bracket>\d{1,3})\]|(?P<plain>\d{1,3})\s*[.、)）]"
+    r"|(?P<raised>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*[.、)）]?)\s*(?P<body>.+)$"
 )
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 ET_AL = re.compile(r"\bet\s*al\b|等\s*[.,]", re.IGNORECASE)
 VOLUME_PAGES = re.compile(r"\d+\s*(?:\([^)]{0,20}\))?\s*[:;：_]\s*[eES]?\d+")
@@ -30,6 +34,12 @@ class ReferenceLine:
     body: str
 
 
+def numbered_label(numbered: re.Match[str]) -> str:
+    """Return the number of a NUMBERED match, in ASCII digits."""
+    label = numbered.group("bracket") or numbered.group("plain") or numbered.group("raised")
+    return str(label).translate(_FROM_SUPERSCRIPT)
+
+
 def match_reference_line(line: str) -> ReferenceLine | None:
     """Return the reference on this line, or None when it is not a reference."""
     stripped = line.strip()
@@ -37,7 +47,7 @@ def match_reference_line(line: str) -> ReferenceLine | None:
     if numbered:
         body = numbered.group("body").strip()
         if looks_like_reference(body, numbered=True):
-            return ReferenceLine(numbered.group("bracket") or numbered.group("plain"), body)
+            return ReferenceLine(numbered_label(numbered), body)
         return None
     if looks_like_reference(stripped, numbered=False):
         return ReferenceLine(None, stripped)

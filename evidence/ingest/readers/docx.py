@@ -46,7 +46,7 @@ from evidence.ingest.readers.docx_runs import (
 )
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.readers.superscripts import superscript_citation
-from evidence.ingest.reference_lines import NUMBERED
+from evidence.ingest.reference_lines import NUMBERED, numbered_label
 
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 # w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
@@ -164,7 +164,7 @@ def _label_joined(pieces: list[str]) -> list[str]:
 def _numbers(paragraphs: list[str]) -> set[int]:
     """Return the numbers of the numbered lines among paragraphs."""
     found = (NUMBERED.match(text) for text in paragraphs)
-    return {int(m.group("bracket") or m.group("plain")) for m in found if m is not None}
+    return {int(numbered_label(m)) for m in found if m is not None}
 
 
 def _closing_text(

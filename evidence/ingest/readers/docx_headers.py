@@ -18,7 +18,7 @@ from typing import Any
 
 from docx.document import Document as WordDocument
 
-from evidence.ingest.reference_lines import NUMBERED, looks_like_reference
+from evidence.ingest.reference_lines import NUMBERED, looks_like_reference, numbered_label
 
 # A section always shows its default pair; the first-page pair only with "different first page"
 # (w:titlePg), the even-page pair only with "different odd and even pages" (w:evenAndOddHeaders).
@@ -99,11 +99,7 @@ def _as_references(text: str, *, standalone: bool) -> list[RunningReference]:
     if all(numbered) and all(
         looks_like_reference(m.group("body").strip(), numbered=True) for m in numbered if m
     ):
-        return [
-            RunningReference(m.group("bracket") or m.group("plain"), m.group("body").strip())
-            for m in numbered
-            if m
-        ]
+        return [RunningReference(numbered_label(m), m.group("body").strip()) for m in numbered if m]
     # A "Source:" that opens the line says a citation follows, as a number would.
     if (lead or standalone) and looks_like_reference(body, numbered=leading):
         return [RunningReference(None, body)]
