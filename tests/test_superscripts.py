@@ -8,6 +8,7 @@ from io import BytesIO
 import docx
 import pptx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from pptx.util import Inches
 
 from evidence.ingest.extract import extract_document
@@ -38,12 +39,21 @@ REFERENCES = [
         ("1,2", "outcomes", "¹,²"),
         ("1–3, 5", "outcomes", "¹⁻³,⁵"),
         ("4", "in 2019.", "⁴"),  # a year, then punctuation: a citation
-        ("6", "cells per mL: 10", None),  # an exponent
-        ("9", "×10", None),
+        ("5", "approved in 2010", "⁵"),  # a number, but not ten: a citation
+        ("3", "n = 120", "³"),
+        ("12", "reported in", "¹²"),
+        (".12", "in RA", ".¹²"),  # marks the superscript carries along
+        ("®1", "Actemra", "®¹"),
+        ("1,2 ", "synthesis", "¹,² "),  # the space after it is kept
+        ("6", "cells per mL: 10", None),  # a power of ten
+        ("9", "150×10", None),
+        ("5", "p<10", None),
         ("2", "1.73 m", None),  # a unit's power
+        ("2", "mL/min/1.73m", None),
         ("2", "kg/m", None),
         ("2", "heterogeneity (I", None),  # a variable's
         ("2", "χ", None),
+        ("2", "tau", None),
         ("2+", "Ca", None),  # not numbers
         ("a", "Table 1", None),
     ],
@@ -149,4 +159,63 @@ def test_a_slide_reference_list_numbered_in_superscript_is_read_as_one() -> None
     assert cited_authors(extracted) == {
         "IL-6诱导肝细胞合成铁调素": ["Nemeth"],
         "托珠单抗改善猴关节炎模型的贫血": ["Hashizume"],
+    }
+
+
+TITLE_PAGE = [
+    "Interleukin-6 blockade in the anaemia of rheumatoid arthritis",
+    [("John Smith", False), ("1", True), (", Mary Jones", False), ("1,2", True),
+     (" and Wei Li", False), ("2", True)],
+    [("1", True), ("Department of Rheumatology, Mayo Clinic College of Medicine and Science,"
+                   " Rochester, Minnesota, United States", False)],
+    [("2", True), ("Division of Immunology, Osaka University Graduate School of Medicine,"
+                   " Suita, Osaka, Japan", False)],
+    [("Recombinant human IL-6 was bought from R&D Systems Inc., Minneapolis, MN, and used as"
+      " described by the supplier.", False), ("3", True)],
+    [("A citation set by a journal template's character style counts as well.", False),
+     ("4", "Citation")],
+]  # fmt: skip
+
+
+def test_a_title_page_numbers_affiliations_not_citations() -> None:
+    """Authors' and affiliations' superscripts are not citations; a company's "Inc.," ends no
+    sentence; a citation set by a character style (a journal template's) is one."""
+    document = docx.Document()
+    citation = document.styles.add_style("Citation", WD_STYLE_TYPE.CHARACTER)
+    citation.font.superscript = True
+    for runs in TITLE_PAGE:
+        paragraph = document.add_paragraph()
+        for text, raised in [(runs, False)] if isinstance(runs, str) else runs:
+            run = paragraph.add_run(text)
+            if raised is True:
+                run.font.superscript = True
+            elif raised:
+                run.style = document.styles[raised]
+    document.add_paragraph("References")
+    for number, reference in enumerate(REFERENCES, 1):
+        document.add_paragraph(f"{number}. {reference}")
+    buffer = BytesIO()
+    document.save(buffer)
+    extracted = extract_document(read_document_bytes(buffer.getvalue(), filename="paper.docx"))
+    assert cited_authors(extracted) == {
+        "Recombinant human IL-6 was bought from R&D Systems Inc., Minneapolis, MN, and used as"
+        " described by the supplier.": ["Hashizume"],
+        "A citation set by a journal template's character style counts as well.": ["Hirano"],
+    }
+
+
+def test_a_slide_bullet_led_by_its_marker_stays_a_claim() -> None:
+    """A claim that starts with its superscript marker and names a study is not a reference."""
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[6])
+    frame = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(8), Inches(2)).text_frame
+    frame.text = "1"
+    frame.paragraphs[0].runs[0].font._rPr.set("baseline", "30000")
+    frame.paragraphs[0].add_run().text = "IL-6 is raised in RA patients, Smith et al. 2019"
+    frame.add_paragraph().text = f"1. {REFERENCES[0]}"
+    buffer = BytesIO()
+    presentation.save(buffer)
+    extracted = extract_document(read_document_bytes(buffer.getvalue(), filename="d.pptx"))
+    assert cited_authors(extracted) == {
+        "IL-6 is raised in RA patients, Smith et al. 2019": ["Nemeth"]
     }

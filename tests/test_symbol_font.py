@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from io import BytesIO
 
 import docx
@@ -18,6 +19,8 @@ def test_symbol_font_letters_and_private_use_codes_read_as_greek_and_signs() -> 
     assert symbol_font_text("abgdm") == "αβγδμ"
     assert symbol_font_text("\uf061\uf0b3\uf0b1") == "α≥±"  # Insert Symbol's codes
     assert symbol_font_text("贫血 \uf0fc") == "贫血 \uf0fc"  # not the font's: left as it is
+    assert symbol_font_text("\uf0d6x") == "√ξ"
+    assert symbol_font_text("\uf0d6x", private_use_only=True) == "√x"
 
 
 def test_a_word_run_typed_in_the_symbol_font_reads_as_greek() -> None:
@@ -53,7 +56,10 @@ def test_a_powerpoint_run_in_the_symbol_font_reads_as_greek() -> None:
     )
     sym.set("typeface", "Symbol")
     inserted.font._rPr.append(sym)
+    after = frame.paragraphs[0].add_run()  # typed after it: a:sym names the font of symbols only
+    after.text = " in RA"
+    after.font._rPr.append(copy.deepcopy(sym))
     buffer = BytesIO()
     presentation.save(buffer)
     (page,) = read_document_bytes(buffer.getvalue(), filename="greek.pptx").pages
-    assert page.text == "IL-1β ≥ TNF-α"
+    assert page.text == "IL-1β ≥ TNF-α in RA"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
-from evidence.ingest.markers import find_bracket_markers, remove_markers
+from evidence.ingest.markers import BRACKETS, SUPERSCRIPT, find_bracket_markers, remove_markers
 from evidence.ingest.reference_lines import NUMBERED, numbered_label
 from evidence.ingest.structure import (
     ExtractedClaim,
@@ -33,10 +33,14 @@ ABBREVIATION = re.compile(
 # A sentence's end, after the superscript citation numbers that may follow its full stop
 # ("in RA.¹² The"): they are the sentence's.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
+_MARKERS = rf"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹][{_SUPERSCRIPTS}]*)?"  # "¹²", "¹,²", "¹⁻³", or none
 SENTENCE_END = re.compile(
-    rf"(?<=[.!?])(?P<latin>[{_SUPERSCRIPTS}]*)\s+(?=[A-Z\[(\"“‘])"
-    rf"|(?<=[。！？])(?P<cjk>[{_SUPERSCRIPTS}]*)"
+    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘])|(?<=[。！？])(?P<cjk>{_MARKERS})"
 )
+# Superscript numbers that are not citations: the affiliations of a title page's author list
+# ("John Smith¹, Mary Jones²") and the numbered affiliations themselves ("¹Department of ...").
+_LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+_SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
 
 
@@ -119,10 +123,15 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
 
 
 def _is_heading(text: str) -> bool:
-    if text.startswith("#"):
+    """Tell headings and title-page lines from body text: a short line not ending as a sentence
+    does (whatever superscripts it carries: an author's affiliation numbers), a line numbered in
+    superscript (an affiliation), and a list of two or more names each numbered so."""
+    if text.startswith("#") or _LEADING_SUPERSCRIPT.match(text):
         return True
-    words = text.split()
-    return len(words) <= 8 and text[-1:] not in ".!?。" and not find_bracket_markers(text)
+    if _SENTENCE_CLOSE.search(text):
+        return False
+    numbered = len(SUPERSCRIPT.findall(text))
+    return len(text.split()) <= 8 and not BRACKETS.search(text) or numbered >= 2
 
 
 def split_sentences(paragraph: str) -> list[str]:

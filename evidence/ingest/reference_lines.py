@@ -46,7 +46,9 @@ def match_reference_line(line: str) -> ReferenceLine | None:
     numbered = NUMBERED.match(stripped)
     if numbered:
         body = numbered.group("body").strip()
-        if looks_like_reference(body, numbered=True):
+        # A superscript number also starts a claim that cites ("¹IL-6 is raised in RA, Smith et
+        # al. 2019"): the reference it numbers must read as one with no number at all.
+        if looks_like_reference(body, numbered=numbered.group("raised") is None):
             return ReferenceLine(numbered_label(numbered), body)
         return None
     if looks_like_reference(stripped, numbered=False):

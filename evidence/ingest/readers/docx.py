@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -36,10 +37,12 @@ from evidence.ingest.readers.docx_notes import (
 )
 from evidence.ingest.readers.docx_runs import (
     FALLBACK,
+    is_superscript,
     is_symbol_font,
     run_words,
     runs_read,
     showing_placeholder,
+    superscript_styles,
     symbol_text,
     words_read,
     words_read_in,
@@ -77,37 +80,46 @@ def read_docx(data: bytes) -> ExtractedText:
     return ExtractedText(pages=pages, title=title)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What reading a paragraph needs of the whole document."""
+
+    notes: DocumentNotes
+    raised_styles: frozenset[str]  # the character styles that set text superscript
+
+
 def _document_pages(document: WordDocument) -> list[str]:
     """Walk the body's paragraphs and tables, starting a new page at each explicit break; the
     notes the body refers to and the references of headers and footers end the last page."""
     body = document.element.body
     notes = DocumentNotes(read_notes(document))
+    context = _Context(notes, superscript_styles(document))
     texts = [words_read(p) for p in body.iter(qn("w:p"))]
     own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
     notes.as_references = not own_list
     roots = header_footer_roots(document)
     running = find_running_references(
-        _header_footer_lines([r for r in roots if r.tag == qn("w:hdr")], notes),
-        _header_footer_lines([r for r in roots if r.tag == qn("w:ftr")], notes),
+        _header_footer_lines([r for r in roots if r.tag == qn("w:hdr")], context),
+        _header_footer_lines([r for r in roots if r.tag == qn("w:ftr")], context),
     )
     pages: list[list[str]] = [[]]
     page_started = False  # a "page break before" at the top of a page adds no page
     for block in _blocks(body):
         if block.tag == qn("w:tbl"):
-            pages[-1].append(_table_text(block, notes))
+            pages[-1].append(_table_text(block, context))
             page_started = True
             continue
         paragraph = Paragraph(block, document)
         if _breaks_page_before(paragraph) and page_started:
             pages.append([])
-        pieces = _paragraph_text(block, notes).split(_PAGE_BREAK)
+        pieces = _paragraph_text(block, context).split(_PAGE_BREAK)
         bullet = "• " if _is_list(paragraph) else ""
         for index, piece in enumerate(pieces):
             if index > 0:
                 pages.append([])
             if piece.strip():
                 pages[-1].append(bullet + piece if index == 0 else piece)
-        pages[-1] += [text for text in _text_box_paragraphs(block, notes) if text.strip()]
+        pages[-1] += [text for text in _text_box_paragraphs(block, context) if text.strip()]
         page_started = True
     listed = None
     if own_list:
@@ -136,7 +148,7 @@ def _blocks(parent: Any) -> Iterator[Any]:
             yield from _blocks(child)
 
 
-def _header_footer_lines(roots: list[Any], notes: DocumentNotes) -> list[str]:
+def _header_footer_lines(roots: list[Any], context: _Context) -> list[str]:
     """Return the lines of these headers or footers, tables and text boxes included; tabs
     separate what Word sets left, centre and right, so they end a line too."""
     return [
@@ -144,7 +156,7 @@ def _header_footer_lines(roots: list[Any], notes: DocumentNotes) -> list[str]:
         for root in roots
         for p in root.iter(qn("w:p"))
         if not any(ancestor.tag == FALLBACK for ancestor in p.iterancestors())
-        for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, notes)))
+        for line in _label_joined(re.split(r"[\t\n\f]", _paragraph_text(p, context)))
         if line.strip()
     ]
 
@@ -182,7 +194,7 @@ def _closing_text(
     return "\n\n".join(blocks)
 
 
-def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
+def _paragraph_text(p: Any, context: _Context) -> str:
     """Return a w:p element's text, with a form feed where it has a page break and citation
     numbers set superscript as Unicode superscripts (evidence.ingest.readers.superscripts)."""
     parts: list[str] = []
@@ -195,7 +207,9 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
             raised.clear()
 
     for run in runs_read(p):
-        if _is_superscript(run) and all(c.tag in _RUN_WORDS for c in run.iterchildren()):
+        if is_superscript(run, context.raised_styles) and all(
+            child.tag in _RUN_WORDS for child in run.iterchildren()
+        ):
             raised.append(words_read_in(run))
             continue
         lower()
@@ -206,7 +220,7 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
             elif child.tag == qn("w:br"):
                 parts.append(_PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n")
             elif child.tag in NOTE_KINDS:
-                parts.append(notes.marker(child))
+                parts.append(context.notes.marker(child))
             elif child.tag == qn("w:sym"):
                 parts.append(symbol_text(child))
             else:
@@ -215,24 +229,18 @@ def _paragraph_text(p: Any, notes: DocumentNotes) -> str:
     return "".join(parts)
 
 
-def _is_superscript(run: Any) -> bool:
-    """Tell whether a run is set superscript by its own formatting."""
-    align = run.find(f"{qn('w:rPr')}/{qn('w:vertAlign')}")
-    return align is not None and align.get(qn("w:val")) == "superscript"
-
-
-def _text_box_paragraphs(p: Any, notes: DocumentNotes) -> list[str]:
+def _text_box_paragraphs(p: Any, context: _Context) -> list[str]:
     """Return the paragraphs of the text boxes anchored in a paragraph (callouts), once: Word
     writes each box twice, as DrawingML and as a VML fallback for old readers."""
     return [
-        _paragraph_text(inner, notes).replace(_PAGE_BREAK, " ")
+        _paragraph_text(inner, context).replace(_PAGE_BREAK, " ")
         for box in p.iter(qn("w:txbxContent"))
         if not any(ancestor.tag == FALLBACK for ancestor in box.iterancestors())
         for inner in box.iter(qn("w:p"))
     ]
 
 
-def _table_text(tbl: Any, notes: DocumentNotes) -> str:
+def _table_text(tbl: Any, context: _Context) -> str:
     """Return a table as one line per row, its non-empty cells joined by " | "."""
     rows = []
     for tr in tbl.xpath("./w:tr"):
@@ -240,7 +248,7 @@ def _table_text(tbl: Any, notes: DocumentNotes) -> str:
         for tc in tr.xpath("./w:tc"):
             if _continues_vertical_merge(tc):
                 continue
-            texts = [_paragraph_text(p, notes) for p in tc.xpath(".//w:p")]
+            texts = [_paragraph_text(p, context) for p in tc.xpath(".//w:p")]
             cells.append(" ".join(" ".join(texts).split()))  # split() also drops form feeds
         line = " | ".join(cell for cell in cells if cell)
         if line:

@@ -1,4 +1,5 @@
-"""Which of Word's runs (`w:r`) hold the text as it reads now, and what a run's symbols read as.
+"""Which of Word's runs (`w:r`) hold the text as it reads now, what a run's symbols read as, and
+which runs are set superscript (by their own formatting or their character style).
 
 A paragraph's runs sit in hyperlinks, tracked insertions and moves, smart tags, fields, content
 controls (citation managers' fields among them), custom XML and ruby bases, nested in any order.
@@ -14,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 from evidence.ingest.readers.symbol_font import symbol_character, symbol_font_text
@@ -87,3 +90,31 @@ def _placeholder_shown(element: Any) -> bool:
 def _is_on(flag: Any) -> bool:
     """Read an on/off property (`<w:vanish/>`, `<w:vanish w:val="0"/>`); absent is off."""
     return flag is not None and (flag.get(qn("w:val")) or "true").lower() not in _OFF
+
+
+def is_superscript(run: Any, raised_styles: frozenset[str]) -> bool:
+    """Tell whether a run is set superscript: by its own formatting, else by its character
+    style (a journal template's "Citation" style, say)."""
+    properties = run.find(qn("w:rPr"))
+    if properties is None:
+        return False
+    align = properties.find(qn("w:vertAlign"))
+    if align is not None:
+        return bool(align.get(qn("w:val")) == "superscript")
+    style = properties.find(qn("w:rStyle"))
+    return style is not None and style.get(qn("w:val")) in raised_styles
+
+
+def superscript_styles(document: WordDocument) -> frozenset[str]:
+    """Return the ids of the character styles that set text superscript, themselves or by the
+    style they are based on."""
+    raised = set()
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.CHARACTER:
+            continue
+        based: Any = style
+        while based is not None and based.font.superscript is None:
+            based = based.base_style
+        if based is not None and based.font.superscript:
+            raised.add(style.style_id)
+    return frozenset(raised)

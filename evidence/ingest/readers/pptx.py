@@ -118,14 +118,15 @@ def _text(paragraph: _Paragraph) -> str:
     citation numbers set superscript as Unicode superscripts (readers.superscripts) and text
     set in the Symbol font as the Greek and signs it shows (readers.symbol_font)."""
     children = paragraph._p.content_children
-    if not any(_raised(child) or _in_symbol_font(child) for child in children):
+    if not any(_raised(child) or _symbol_font(child) for child in children):
         return paragraph.text
     parts: list[str] = []
     raised: list[str] = []
     for child in [*children, None]:
         text = "" if child is None else child.text
-        if child is not None and _in_symbol_font(child):
-            text = symbol_font_text(text)
+        font = None if child is None else _symbol_font(child)
+        if font is not None:
+            text = symbol_font_text(text, private_use_only=font == "sym")
         if child is not None and _raised(child):
             raised.append(text)
             continue
@@ -143,10 +144,15 @@ def _raised(child: Any) -> bool:
     return baseline is not None and baseline.lstrip("-").isdigit() and int(baseline) > 0
 
 
-def _in_symbol_font(child: Any) -> bool:
-    """Tell whether a paragraph's run is set in the Symbol font."""
-    fonts = _run_properties(child).xpath("./a:latin/@typeface | ./a:sym/@typeface")
-    return any(font.strip().lower() == "symbol" for font in fonts)
+def _symbol_font(child: Any) -> str | None:
+    """Return how a paragraph's run is set in the Symbol font: "latin" (its text), "sym" (only
+    the symbols inserted in it), or None."""
+    properties = _run_properties(child)
+    for kind in ("latin", "sym"):
+        fonts = properties.xpath(f"./a:{kind}/@typeface")
+        if any(font.strip().lower() == "symbol" for font in fonts):
+            return kind
+    return None
 
 
 def _run_properties(child: Any) -> Any:

@@ -15,11 +15,11 @@ _ASCII_RANGE = (
 )
 _SIGNS = dict(
     zip(
-        (0xA3, 0xA5, 0xAC, 0xAD, 0xAE, 0xAF, 0xB0, 0xB1, 0xB3, 0xB4, 0xB7, 0xB8, 0xB9, 0xBB),
-        "≤∞←↑→↓°±≥×•÷≠≈",
+        (0xA2, 0xA3, 0xA5, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0xB0, 0xB1, 0xB2, 0xB3, 0xB4),
+        "′≤∞↔←↑→↓°±″≥×",
         strict=True,
     )
-)
+) | dict(zip((0xB5, 0xB6, 0xB7, 0xB8, 0xB9, 0xBB, 0xD6, 0xD7), "∝∂•÷≠≈√⋅", strict=True))
 _SYMBOL = {0x20 + i: char for i, char in enumerate(_ASCII_RANGE) if char != "\u0000"} | _SIGNS
 _PRIVATE_USE = 0xF000  # where Office keeps a symbol font's own codes
 
@@ -32,10 +32,14 @@ def symbol_character(code: int) -> str:
     return _SYMBOL.get(code, "")
 
 
-def symbol_font_text(text: str) -> str:
+def symbol_font_text(text: str, *, private_use_only: bool = False) -> str:
     """Return text set in the Symbol font as the characters it shows; characters outside the
-    font's codes (Chinese, say, set in Symbol by mistake) stay as they are."""
+    font's codes (Chinese, say, set in Symbol by mistake) stay as they are. With
+    `private_use_only`, only the characters at U+F000 + a code are the font's (PowerPoint's
+    `a:sym`, which names the font of inserted symbols, not of the text around them)."""
     return "".join(
-        symbol_character(ord(c)) or c if ord(c) <= 0xFF or ord(c) >= _PRIVATE_USE else c
+        symbol_character(ord(c)) or c
+        if ord(c) >= _PRIVATE_USE or (ord(c) <= 0xFF and not private_use_only)
+        else c
         for c in text
     )
