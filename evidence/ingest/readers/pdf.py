@@ -1,12 +1,23 @@
-"""Read PDF: one page of text per PDF page, with pypdf."""
+"""Read PDF: one page of text per PDF page, with pypdf.
+
+Citation numbers set superscript (smaller than the text before them on their line, and raised
+above it) are written as Unicode superscripts (evidence.ingest.readers.superscripts), which the
+marker finder reads with no guess: `IL-6` + raised `3` reads `IL-6³`, not `IL-63`. pypdf reports
+each piece of text it extracts with its place and size; where the pieces do not add up to its
+text, or a superscript was raised by the text rise operator alone (`Ts`, which the pieces do not
+carry), the page's text is pypdf's as it is.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from io import BytesIO
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader, mult
 
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+from evidence.ingest.readers.superscripts import superscript_citation
 
 
 def read_pdf(data: bytes) -> ExtractedText:
@@ -15,7 +26,7 @@ def read_pdf(data: bytes) -> ExtractedText:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
             _decrypt(reader)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         title = reader.metadata.title if reader.metadata is not None else None
     except ReadProblem:
         raise
@@ -37,3 +48,44 @@ def _decrypt(reader: PdfReader) -> None:
         raise ReadProblem(problem) from exc
     if not opened:
         raise ReadProblem("PDF is password-protected")
+
+
+def _page_text(page: PageObject) -> str:
+    """Return a page's text as pypdf extracts it, citation numbers set superscript written as
+    Unicode superscripts."""
+    pieces: list[_Piece] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        matrix = mult(tm, cm)
+        scale = math.hypot(matrix[2], matrix[3]) or 1.0
+        pieces.append(_Piece(text, matrix[5], size * scale))
+
+    extracted = page.extract_text(visitor_text=visit) or ""
+    if "".join(piece.text for piece in pieces) != extracted:
+        return extracted
+    parts: list[str] = []
+    line: _Piece | None = None  # the last piece of ordinary text on the current line
+    for piece in pieces:
+        text = piece.text
+        if line is not None and text.strip() and _raised(piece, above=line):
+            text = superscript_citation(text, "".join(parts)) or text
+        elif text.strip():
+            line = piece
+        if "\n" in text:
+            line = None
+        parts.append(text)
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    baseline: float  # its height on the page
+    size: float  # its font size on the page
+
+
+def _raised(piece: _Piece, *, above: _Piece) -> bool:
+    """Tell whether a piece is set superscript to the text before it: smaller, and its baseline
+    raised by at least a sixth of that text's size but less than a whole line."""
+    rise = piece.baseline - above.baseline
+    return piece.size < 0.85 * above.size and above.size / 6 <= rise < above.size
