@@ -9,6 +9,7 @@ import docx
 import pptx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
 from pptx.util import Inches
 
 from evidence.ingest.extract import extract_document
@@ -79,6 +80,8 @@ def ama_manuscript() -> bytes:
         paragraph = document.add_paragraph()
         for text, raised in runs:
             paragraph.add_run(text).font.superscript = raised
+    # Word marks where it last laid out a page inside the run that began there.
+    paragraph.runs[-1]._r.insert(1, OxmlElement("w:lastRenderedPageBreak"))
     document.add_paragraph("References")
     for number, reference in enumerate(REFERENCES, 1):
         document.add_paragraph(f"{number}. {reference}")

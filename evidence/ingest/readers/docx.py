@@ -52,9 +52,11 @@ from evidence.ingest.readers.superscripts import superscript_citation
 from evidence.ingest.reference_lines import NUMBERED, numbered_label
 
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
-# w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
 # What a superscript run holding only words may hold besides them (its formatting).
-_RUN_WORDS = frozenset({qn("w:t"), qn("w:rPr"), qn("w:sym")})
+_RUN_WORDS = frozenset(
+    {qn("w:t"), qn("w:rPr"), qn("w:sym"), qn("w:lastRenderedPageBreak")}  # where a page began
+)
+# w:ptab is the positional tab that lays out Word's header and footer (left, centre, right).
 _RUN_TEXT = {
     qn("w:tab"): "\t",
     qn("w:ptab"): "\t",
