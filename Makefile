@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/read_docx.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache, partial
 from io import BytesIO
 from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
@@ -95,6 +97,7 @@ def _document_pages(document: WordDocument) -> list[str]:
     notes the body refers to and the references of headers and footers end the last page."""
     body = document.element.body
     notes = DocumentNotes(read_notes(document))
+    style_of = cache(partial(document.styles.get_by_id, style_type=WD_STYLE_TYPE.PARAGRAPH))
     context = _Context(notes, superscript_styles(document))
     texts = [words_read(p) for p in body.iter(qn("w:p"))]
     own_list = [i for i, text in enumerate(texts) if REFERENCE_LIST.fullmatch(text)]
@@ -112,10 +115,11 @@ def _document_pages(document: WordDocument) -> list[str]:
             page_started = True
             continue
         paragraph = Paragraph(block, document)
-        if _breaks_page_before(paragraph) and page_started:
+        style = style_of(block.style)  # python-docx finds the default style anew each time
+        if _breaks_page_before(paragraph, style) and page_started:
             pages.append([])
         pieces = _paragraph_text(block, context).split(_PAGE_BREAK)
-        bullet = "• " if _is_list(paragraph) else ""
+        bullet = "• " if _is_list(paragraph, style) else ""
         for index, piece in enumerate(pieces):
             if index > 0:
                 pages.append([])
@@ -264,12 +268,11 @@ def _continues_vertical_merge(tc: Any) -> bool:
     return bool(merges) and bool(merges[0].get(qn("w:val")) != "restart")
 
 
-def _breaks_page_before(paragraph: Paragraph) -> bool:
+def _breaks_page_before(paragraph: Paragraph, style: Any) -> bool:
     """Resolve "page break before" from the paragraph, then its style and that style's bases."""
     direct = paragraph.paragraph_format.page_break_before
     if direct is not None:
         return bool(direct)
-    style = paragraph.style
     while isinstance(style, ParagraphStyle):
         inherited = style.paragraph_format.page_break_before
         if inherited is not None:
@@ -278,9 +281,8 @@ def _breaks_page_before(paragraph: Paragraph) -> bool:
     return False
 
 
-def _is_list(paragraph: Paragraph) -> bool:
+def _is_list(paragraph: Paragraph, style: Any) -> bool:
     """Tell whether a paragraph is a list item: a "List" style or its own numbering."""
-    style = paragraph.style
     if style is not None and style.name is not None and _LIST_STYLE_MARK in style.name:
         return True
     numbering = paragraph._p.xpath("./w:pPr/w:numPr/w:numId")
