@@ -37,6 +37,7 @@ from evidence.ingest.readers.docx_notes import (
     DocumentNotes,
     read_notes,
 )
+from evidence.ingest.readers.docx_numbering import BULLET, ListNumbers
 from evidence.ingest.readers.docx_runs import (
     FALLBACK,
     is_superscript,
@@ -107,7 +108,9 @@ def _document_pages(document: WordDocument) -> list[str]:
         _header_footer_lines([r for r in roots if r.tag == qn("w:hdr")], context),
         _header_footer_lines([r for r in roots if r.tag == qn("w:ftr")], context),
     )
+    numbers = ListNumbers(document)
     pages: list[list[str]] = [[]]
+    labelled: list[str] = []  # each body paragraph's text as read, its list label first
     page_started = False  # a "page break before" at the top of a page adds no page
     for block in _blocks(body):
         if block.tag == qn("w:tbl"):
@@ -119,12 +122,13 @@ def _document_pages(document: WordDocument) -> list[str]:
         if _breaks_page_before(paragraph, style) and page_started:
             pages.append([])
         pieces = _paragraph_text(block, context).split(_PAGE_BREAK)
-        bullet = "• " if _is_list(paragraph, style) else ""
+        label = numbers.label(block, style) or (BULLET if _in_list_style(style) else "")
+        labelled.append(label + pieces[0])
         for index, piece in enumerate(pieces):
             if index > 0:
                 pages.append([])
             if piece.strip():
-                pages[-1].append(bullet + piece if index == 0 else piece)
+                pages[-1].append(label + piece if index == 0 else piece)
         pages[-1] += [text for text in _text_box_paragraphs(block, context) if text.strip()]
         page_started = True
     listed = None
@@ -133,7 +137,8 @@ def _document_pages(document: WordDocument) -> list[str]:
         # and the others continue it after its last number.
         held = " ".join(" ".join(texts).split())
         running = [reference for reference in running if reference.text not in held]
-        listed = _numbers(texts[own_list[-1] :])
+        headings = [i for i, text in enumerate(labelled) if REFERENCE_LIST.fullmatch(text)]
+        listed = _numbers(labelled[headings[-1] :] if headings else [])
     closing = _closing_text(notes, running, listed=listed)
     if closing:
         pages[-1].append(closing)
@@ -281,9 +286,6 @@ def _breaks_page_before(paragraph: Paragraph, style: Any) -> bool:
     return False
 
 
-def _is_list(paragraph: Paragraph, style: Any) -> bool:
-    """Tell whether a paragraph is a list item: a "List" style or its own numbering."""
-    if style is not None and style.name is not None and _LIST_STYLE_MARK in style.name:
-        return True
-    numbering = paragraph._p.xpath("./w:pPr/w:numPr/w:numId")
-    return bool(numbering) and bool(numbering[0].get(qn("w:val")) != "0")
+def _in_list_style(style: Any) -> bool:
+    """Tell whether a paragraph's style is a list's ("List Bullet 2") though it numbers nothing."""
+    return style is not None and style.name is not None and _LIST_STYLE_MARK in style.name
