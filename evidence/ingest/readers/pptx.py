@@ -25,16 +25,12 @@ from pptx.table import Table
 from pptx.text.text import _Paragraph
 
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
+from evidence.ingest.readers.pptx_bullets import LEFT_OUT, TITLES, AutoNumbers, bullet_of
 from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
 from evidence.ingest.readers.superscripts import superscript_citation
 from evidence.ingest.readers.symbol_font import symbol_font_text
 
-_TITLES = frozenset(
-    {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
-)
-_LEFT_OUT = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER})
 _BULLET_GLYPHS = ("•", "●", "▪", "■", "◦", "·")
-_BULLET_ON = ("buChar", "buAutoNum", "buBlip")
 _NO_PROPERTIES = parse_xml(f"<a:rPr {nsdecls('a')}/>")  # a run without its own
 
 
@@ -58,11 +54,11 @@ def _slide_text(slide: Slide) -> str:
     others: list[BaseShape] = []
     for shape in slide.shapes:
         kind = _placeholder_type(shape)
-        if kind in _TITLES:
+        if kind in TITLES:
             titles.append(shape)
         elif kind == PP_PLACEHOLDER.FOOTER:
             footers.append(shape)
-        elif kind not in _LEFT_OUT:
+        elif kind not in LEFT_OUT:
             others.append(shape)
     blocks = [_plain_lines(shape) for shape in titles]
     blocks += [block for shape in _reading_order(others) for block in _shape_blocks(shape, slide)]
@@ -95,11 +91,15 @@ def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
     if not shape.has_text_frame:
         return []
     lines = []
+    numbers = AutoNumbers()  # PowerPoint's automatic numbers, counted through the shape
     for paragraph in shape.text_frame.paragraphs:  # type: ignore[attr-defined]
         text = _text(paragraph).strip("\v\n")
         if not text.strip():
             continue
-        if _is_bullet(paragraph, shape, slide) and not text.lstrip().startswith(_BULLET_GLYPHS):
+        bullet = bullet_of(paragraph, shape, slide)
+        if bullet is not None and bullet.tag == qn("a:buAutoNum"):
+            text = numbers.label(bullet, paragraph.level) + text
+        elif bullet is not None and not text.lstrip().startswith(_BULLET_GLYPHS):
             text = "• " + text
         lines.append(text)
     return ["\n".join(lines)]
@@ -211,45 +211,3 @@ def _notes_text(slide: Slide) -> str:
     if frame is None:
         return ""
     return "\n".join(text for text in map(_text, frame.paragraphs) if text.strip())
-
-
-def _is_bullet(paragraph: _Paragraph, shape: BaseShape, slide: Slide) -> bool:
-    """Resolve whether a paragraph shows a bullet, following PowerPoint's inheritance.
-
-    The first bullet setting found wins, in this order (ECMA-376 §19.3.1 and §21.1.2.4):
-    the paragraph, the shape's list style, the layout placeholder, the master placeholder,
-    then the master's body style. Ordinary shapes inherit nothing that carries bullets.
-    """
-    level = f"a:lvl{paragraph.level + 1}pPr"
-    sources: list[Any] = list(paragraph._p.xpath("./a:pPr"))
-    sources += shape._element.xpath(f"./p:txBody/a:lstStyle/{level}")
-    if shape.is_placeholder:
-        sources += _inherited_levels(shape, slide, level)
-    for properties in sources:
-        for child in properties.iterchildren():
-            name = child.tag.rsplit("}", 1)[-1]
-            if name == "buNone":
-                return False
-            if name in _BULLET_ON:
-                return True
-    return False
-
-
-def _inherited_levels(shape: BaseShape, slide: Slide, level: str) -> list[Any]:
-    """Return the level's paragraph properties a slide placeholder inherits, nearest first."""
-    layout = slide.slide_layout
-    master = layout.slide_master
-    kind = shape.placeholder_format.type
-    master_kind = kind if kind in _LEFT_OUT | {PP_PLACEHOLDER.FOOTER} else PP_PLACEHOLDER.BODY
-    if kind in _TITLES:
-        master_kind = PP_PLACEHOLDER.TITLE
-    found: list[Any] = []
-    for placeholder in (
-        layout.placeholders.get(idx=shape.placeholder_format.idx),
-        master.placeholders.get(master_kind),
-    ):
-        if placeholder is not None:
-            found += placeholder._element.xpath(f"./p:txBody/a:lstStyle/{level}")
-    style = "titleStyle" if kind in _TITLES else "bodyStyle"
-    found += master._element.xpath(f"./p:txStyles/p:{style}/{level}")
-    return found
