@@ -11,6 +11,7 @@ from pptx.util import Inches
 
 from evidence.ingest.extract import extract_document
 from evidence.ingest.readers import read_document_bytes
+from evidence.ingest.readers.pptx_bullets import AutoNumbers
 from tests.test_superscripts import REFERENCES, cited_authors
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -51,13 +52,35 @@ def test_a_footer_numbered_by_powerpoint_is_the_slides_reference_list() -> None:
     }
 
 
-def test_automatic_numbers_count_by_level_in_their_scheme() -> None:
-    lines = [
-        ("one", 0, "arabicParenR"), ("its part", 1, "alphaLcPeriod"),
-        ("its other part", 1, "alphaLcPeriod"), ("two", 0, "arabicParenR"),
-        ("a new part", 1, "romanUcPeriod"), ("three", 0, "circleNumDbPlain"),
+def auto_number(scheme: str, start: int | None = None) -> etree._Element:
+    number = etree.Element(f"{{{A}}}buAutoNum", type=scheme)
+    if start is not None:
+        number.set("startAt", str(start))
+    return number
+
+
+def test_automatic_numbers_count_by_level_and_restart_as_powerpoint_does() -> None:
+    """Sub-levels start again under each item; an unnumbered paragraph, a change of scheme or
+    of start begins the count again; a scheme not known here counts in digits."""
+    numbers = AutoNumbers()
+    paragraphs = [
+        (auto_number("arabicParenR"), 0, "one"), (auto_number("alphaLcPeriod"), 1, "its part"),
+        (auto_number("alphaLcPeriod"), 1, "its other part"), (auto_number("arabicParenR"), 0, "two"),
+        (auto_number("romanUcPeriod"), 1, "a new part"), (None, 0, "plain"),
+        (auto_number("arabicParenR"), 0, "counted again"), (auto_number("alphaUcParenBoth"), 0, "B"),
+        (auto_number("arabicPeriod", 7), 0, "seventh"), (auto_number("arabicPeriod", 7), 0, "eighth"),
+        (auto_number("arabicPeriod", 1), 0, "restarted"), (auto_number("circleNumDbPlain"), 0, "x"),
     ]  # fmt: skip
-    (page,) = read_document_bytes(deck(lines), filename="d.pptx").pages
-    assert page.text.split("\n\n")[1].split("\n") == [
-        "1) one", "a. its part", "b. its other part", "2) two", "I. a new part", "3. three",
+    assert [numbers.label(bullet, level) + text for bullet, level, text in paragraphs] == [
+        "1) one", "a. its part", "b. its other part", "2) two", "I. a new part", "plain",
+        "1) counted again", "(A) B", "7. seventh", "8. eighth", "1. restarted", "1. x",
     ]  # fmt: skip
+
+
+def test_numbered_claims_citing_by_author_and_year_stay_claims() -> None:
+    claims = [
+        ("Tocilizumab improved ACR20 responses at week 24 (Smolen et al., 2008)", 0, "arabicPeriod"),
+        ("Haemoglobin rose in anaemic patients (Hashizume et al., 2010)", 0, "arabicPeriod"),
+    ]  # fmt: skip
+    (page,) = read_document_bytes(deck(claims), filename="d.pptx").pages
+    assert page.text.split("\n\n")[1].split("\n") == [f"• {claim}" for claim, _, _ in claims]

@@ -56,6 +56,16 @@ def match_reference_line(line: str) -> ReferenceLine | None:
     return None
 
 
+def reads_as_listed_reference(text: str) -> bool:
+    """Tell whether an item of an automatically numbered list is a reference, so that its
+    number is worth showing: it reads as a reference with no number (names first), or it is a
+    Chinese reference (GB/T 7714's [J]). A numbered claim that cites by author and year
+    ("Tocilizumab improved ACR20 (Smolen et al., 2008)") is not."""
+    return looks_like_reference(text, numbered=False) or bool(
+        GB_T_7714.search(text) and YEAR.search(text)
+    )
+
+
 def looks_like_reference(text: str, *, numbered: bool) -> bool:
     """Tell whether a text reads as a bibliographic reference.
 

@@ -52,7 +52,7 @@ from evidence.ingest.readers.docx_runs import (
 )
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.readers.superscripts import superscript_citation
-from evidence.ingest.reference_lines import NUMBERED, numbered_label
+from evidence.ingest.reference_lines import NUMBERED, numbered_label, reads_as_listed_reference
 
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
 # What a superscript run holding only words may hold besides them (its formatting).
@@ -122,7 +122,9 @@ def _document_pages(document: WordDocument) -> list[str]:
         if _breaks_page_before(paragraph, style) and page_started:
             pages.append([])
         pieces = _paragraph_text(block, context).split(_PAGE_BREAK)
-        label = numbers.label(block, style) or (BULLET if _in_list_style(style) else "")
+        label = numbers.label(block, style) if pieces[0].strip() else ""
+        if label == BULLET or not reads_as_listed_reference(pieces[0]):
+            label = BULLET if _is_list(block, style) else ""  # a number shown only on references
         labelled.append(label + pieces[0])
         for index, piece in enumerate(pieces):
             if index > 0:
@@ -286,6 +288,9 @@ def _breaks_page_before(paragraph: Paragraph, style: Any) -> bool:
     return False
 
 
-def _in_list_style(style: Any) -> bool:
-    """Tell whether a paragraph's style is a list's ("List Bullet 2") though it numbers nothing."""
-    return style is not None and style.name is not None and _LIST_STYLE_MARK in style.name
+def _is_list(paragraph: Any, style: Any) -> bool:
+    """Tell whether a paragraph is a list item: a "List" style or its own numbering."""
+    if style is not None and style.name is not None and _LIST_STYLE_MARK in style.name:
+        return True
+    numbering = paragraph.xpath("./w:pPr/w:numPr/w:numId")
+    return bool(numbering) and bool(numbering[0].get(qn("w:val")) != "0")

@@ -67,10 +67,6 @@ class ListNumbers:
         level = levels.get(ilvl)
         if level is None or num_id is None or abstract is None:
             return ""
-        if level.format == "bullet":
-            return BULLET
-        if level.format == "none":
-            return ""
         counters = self._counters.setdefault(abstract, {})
         if num_id not in self._restarted:
             self._restarted.add(num_id)
@@ -79,7 +75,9 @@ class ListNumbers:
         current = levels[ilvl].start - 1 if ilvl not in counters else counters[ilvl]
         counters[ilvl] = current + 1
         for deeper in [n for n in counters if n > ilvl]:
-            del counters[deeper]
+            del counters[deeper]  # a level counted (a bullet's too) starts those below it again
+        if level.format in ("bullet", "none"):
+            return BULLET if level.format == "bullet" else ""
         text = level.text
         for shown in range(ilvl + 1):
             shown_level = levels.get(shown, level)
@@ -107,6 +105,8 @@ def _numbering(paragraph: Any, style: Any) -> tuple[str | None, int]:
 
 
 def _formatted(number: int, number_format: str) -> str:
+    if number > 10_000 or number < 0:
+        return str(number)  # no letters or numerals for a start no list reaches
     if number_format == "decimalZero":
         return f"{number:02d}"
     if number_format in ("lowerLetter", "upperLetter"):

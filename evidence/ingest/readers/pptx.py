@@ -29,6 +29,7 @@ from evidence.ingest.readers.pptx_bullets import LEFT_OUT, TITLES, AutoNumbers, 
 from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
 from evidence.ingest.readers.superscripts import superscript_citation
 from evidence.ingest.readers.symbol_font import symbol_font_text
+from evidence.ingest.reference_lines import reads_as_listed_reference
 
 _BULLET_GLYPHS = ("•", "●", "▪", "■", "◦", "·")
 _NO_PROPERTIES = parse_xml(f"<a:rPr {nsdecls('a')}/>")  # a run without its own
@@ -97,8 +98,9 @@ def _shape_blocks(shape: BaseShape, slide: Slide) -> list[str]:
         if not text.strip():
             continue
         bullet = bullet_of(paragraph, shape, slide)
-        if bullet is not None and bullet.tag == qn("a:buAutoNum"):
-            text = numbers.label(bullet, paragraph.level) + text
+        number = numbers.label(bullet, paragraph.level)  # counted, numbered or not
+        if number and reads_as_listed_reference(text):
+            text = number + text  # a number shown only on references, as if typed
         elif bullet is not None and not text.lstrip().startswith(_BULLET_GLYPHS):
             text = "• " + text
         lines.append(text)

@@ -49,25 +49,34 @@ def bullet_of(paragraph: _Paragraph, shape: BaseShape, slide: Slide) -> Any | No
 
 
 class AutoNumbers:
-    """The automatic numbers of one shape's paragraphs, counted in their order."""
+    """The automatic numbers of one shape's paragraphs, counted in their order. A level's count
+    starts again after a paragraph at that level or above that it does not number, and where
+    its scheme or start changes."""
 
     def __init__(self) -> None:
-        self._counts: dict[int, int] = {}  # level → the last number shown at it
+        self._counts: dict[int, tuple[str, str, int]] = {}  # level → (type, startAt, last shown)
 
-    def label(self, auto_number: Any, level: int) -> str:
-        """Return the label ("3. ") an `a:buAutoNum` shows before a paragraph at `level`,
-        counting it; the levels below it start again."""
-        start = auto_number.get("startAt") or "1"
-        number = self._counts.get(level, (int(start) if start.isdigit() else 1) - 1) + 1
-        self._counts = {n: count for n, count in self._counts.items() if n < level}
-        self._counts[level] = number
-        scheme = _SCHEME.fullmatch(auto_number.get("type") or "")
-        numerals = scheme.group("numerals") if scheme else "arabic"
-        form = _FORMS.get(scheme.group("form") if scheme else "", "{}.")
+    def label(self, bullet: Any | None, level: int) -> str:
+        """Return the label ("3. ") a paragraph at `level` shows with this bullet (an
+        `a:buAutoNum` counts; anything else shows no number), counting it."""
+        self._counts = {n: count for n, count in self._counts.items() if n <= level}
+        if bullet is None or bullet.tag != qn("a:buAutoNum"):
+            self._counts.pop(level, None)
+            return ""
+        scheme, start = bullet.get("type") or "", bullet.get("startAt") or "1"
+        kept = self._counts.get(level)
+        first = int(start) if start.isdigit() else 1
+        number = kept[2] + 1 if kept is not None and kept[:2] == (scheme, start) else first
+        self._counts[level] = (scheme, start, number)
+        found = _SCHEME.fullmatch(scheme)
+        numerals = found.group("numerals") if found else "arabic"
+        form = _FORMS.get(found.group("form") if found else "", "{}.")
         return form.format(_numeral(number, numerals)) + " "
 
 
 def _numeral(number: int, numerals: str) -> str:
+    if number > 10_000:
+        return str(number)  # no letters or numerals for a start no list reaches
     if numerals.startswith("alpha"):
         letters = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
         return letters.upper() if numerals == "alphaUc" else letters
