@@ -16,6 +16,8 @@ from typing import Any
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 
+from evidence.ingest.readers.list_numerals import numeral
+
 _W_VAL = qn("w:val")
 BULLET = "• "
 
@@ -82,7 +84,7 @@ class ListNumbers:
         for shown in range(ilvl + 1):
             shown_level = levels.get(shown, level)
             number = counters.get(shown, shown_level.start)
-            text = text.replace(f"%{shown + 1}", _formatted(number, shown_level.format))
+            text = text.replace(f"%{shown + 1}", numeral(number, shown_level.format))
         return f"{text} " if text.strip() else ""
 
 
@@ -102,33 +104,6 @@ def _numbering(paragraph: Any, style: Any) -> tuple[str | None, int]:
         if ilvl is None and _value(properties, "w:ilvl") is not None:
             ilvl = _int(_value(properties, "w:ilvl"))
     return (None if num_id in (None, "0") else num_id), ilvl or 0
-
-
-def _formatted(number: int, number_format: str) -> str:
-    if number > 10_000 or number < 0:
-        return str(number)  # no letters or numerals for a start no list reaches
-    if number_format == "decimalZero":
-        return f"{number:02d}"
-    if number_format in ("lowerLetter", "upperLetter"):
-        letters = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
-        return letters.upper() if number_format == "upperLetter" else letters
-    if number_format in ("lowerRoman", "upperRoman"):
-        roman = _roman(number)
-        return roman.lower() if number_format == "lowerRoman" else roman
-    return str(number)  # decimal, and every other format, as the number it counts
-
-
-def _roman(number: int) -> str:
-    numerals = zip(
-        (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
-        ("M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"),
-        strict=True,
-    )
-    written = ""
-    for value, numeral in numerals:
-        count, number = divmod(number, value)
-        written += numeral * count
-    return written or str(number)
 
 
 def _value(element: Any, tag: str) -> str | None:

@@ -16,6 +16,8 @@ from pptx.shapes.base import BaseShape
 from pptx.slide import Slide
 from pptx.text.text import _Paragraph
 
+from evidence.ingest.readers.list_numerals import numeral
+
 TITLES = frozenset(
     {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
 )
@@ -23,6 +25,10 @@ LEFT_OUT = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.SLIDE_NUMBER})  # they
 _BULLETS = frozenset({qn("a:buChar"), qn("a:buAutoNum"), qn("a:buBlip")})
 # An automatic number's scheme: its numerals, then how it is set off ("arabicParenR": "1)").
 _SCHEME = re.compile(r"(?P<numerals>arabic|alphaLc|alphaUc|romanLc|romanUc)(?:Db)?(?P<form>\w*)")
+_NUMERALS = {  # PowerPoint's names for them, and Word's (evidence.ingest.readers.list_numerals)
+    "alphaLc": "lowerLetter", "alphaUc": "upperLetter", "romanLc": "lowerRoman",
+    "romanUc": "upperRoman",
+}  # fmt: skip
 _FORMS = {"Period": "{}.", "ParenR": "{})", "ParenBoth": "({})", "Plain": "{}", "Minus": "- {} -"}
 
 
@@ -69,28 +75,9 @@ class AutoNumbers:
         number = kept[2] + 1 if kept is not None and kept[:2] == (scheme, start) else first
         self._counts[level] = (scheme, start, number)
         found = _SCHEME.fullmatch(scheme)
-        numerals = found.group("numerals") if found else "arabic"
+        numerals = _NUMERALS.get(found.group("numerals") if found else "", "decimal")
         form = _FORMS.get(found.group("form") if found else "", "{}.")
-        return form.format(_numeral(number, numerals)) + " "
-
-
-def _numeral(number: int, numerals: str) -> str:
-    if number > 10_000:
-        return str(number)  # no letters or numerals for a start no list reaches
-    if numerals.startswith("alpha"):
-        letters = chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
-        return letters.upper() if numerals == "alphaUc" else letters
-    if numerals.startswith("roman"):
-        roman = ""
-        for value, numeral in zip(
-            (1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1),
-            ("M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"),
-            strict=True,
-        ):
-            count, number = divmod(number, value)
-            roman += numeral * count
-        return roman.lower() if numerals == "romanLc" else roman
-    return str(number)  # arabic, and schemes not known here (circled, East Asian) as numbers
+        return form.format(numeral(number, numerals)) + " "
 
 
 def _inherited_levels(shape: BaseShape, slide: Slide, level: str) -> list[Any]:
