@@ -222,3 +222,31 @@ def test_a_slide_bullet_led_by_its_marker_stays_a_claim() -> None:
     assert cited_authors(extracted) == {
         "IL-6 is raised in RA patients, Smith et al. 2019": ["Nemeth"]
     }
+
+
+def test_list_items_that_cite_stay_claims_where_author_lines_do_not() -> None:
+    """Lines without a full stop: superscripts after names (an author line, Chinese too) number
+    affiliations; after a lower-case word or a Chinese phrase they cite."""
+    document = docx.Document()
+    lines = [
+        [("张三", False), ("1", True), ("，李四", False), ("2", True)],
+        [("Increased hepcidin", False), ("1", True), (" and reduced iron absorption", False),
+         ("2", True)],
+        [("铁调素升高", False), ("1", True), ("，小肠铁吸收降低", False), ("3", True)],
+        [("Anaemia improves within two weeks of tocilizumab", False), ("3", True)],
+    ]  # fmt: skip
+    for runs in lines:
+        paragraph = document.add_paragraph()
+        for text, raised in runs:
+            paragraph.add_run(text).font.superscript = raised
+    document.add_paragraph("References")
+    for number, reference in enumerate(REFERENCES, 1):
+        document.add_paragraph(f"{number}. {reference}")
+    buffer = BytesIO()
+    document.save(buffer)
+    extracted = extract_document(read_document_bytes(buffer.getvalue(), filename="items.docx"))
+    assert cited_authors(extracted) == {
+        "Increased hepcidin and reduced iron absorption": ["Nemeth", "Raj"],
+        "铁调素升高，小肠铁吸收降低": ["Nemeth", "Hashizume"],
+        "Anaemia improves within two weeks of tocilizumab": ["Hashizume"],
+    }

@@ -40,6 +40,12 @@ SENTENCE_END = re.compile(
 # Superscript numbers that are not citations: the affiliations of a title page's author list
 # ("John Smith¹, Mary Jones²") and the numbered affiliations themselves ("¹Department of ...").
 _LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+# A name that a superscript numbers ("Smith¹", "Jones*¹,²", "张三¹"): a capitalised word, or two
+# or three Chinese characters standing alone, where a claim's citation follows a lower-case
+# word or a longer phrase ("hepcidin¹", "铁调素升高¹").
+_NAMED = re.compile(
+    r"(?:[A-Z][a-z][\w'’\-]*|(?:^|(?<=[\s,，、;；]))[\u4e00-\u9fff]{2,3})[*†‡§]*[⁰¹²³⁴⁵⁶⁷⁸⁹]"
+)
 _SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
 
@@ -123,15 +129,18 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
 
 
 def _is_heading(text: str) -> bool:
-    """Tell headings and title-page lines from body text: a short line not ending as a sentence
-    does (whatever superscripts it carries: an author's affiliation numbers), a line numbered in
-    superscript (an affiliation), and a list of two or more names each numbered so."""
+    """Tell headings and title-page lines from body text, among lines not ending as a sentence
+    does: a short one that cites nothing, one numbered in superscript (an affiliation), and one
+    whose superscripts all number names (authors); not a list item that cites ("increased
+    hepcidin¹ and reduced iron absorption²")."""
     if text.startswith("#") or _LEADING_SUPERSCRIPT.match(text):
         return True
     if _SENTENCE_CLOSE.search(text):
         return False
     numbered = len(SUPERSCRIPT.findall(text))
-    return len(text.split()) <= 8 and not BRACKETS.search(text) or numbered >= 2
+    if numbered and len(_NAMED.findall(text)) >= numbered:
+        return True  # every superscript numbers a name: authors
+    return len(text.split()) <= 8 and not BRACKETS.search(text) and not numbered
 
 
 def split_sentences(paragraph: str) -> list[str]:
