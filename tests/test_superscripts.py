@@ -4,6 +4,7 @@ superscript that is a power (10⁶, m², I²) is not."""
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 import docx
 import pptx
@@ -14,7 +15,7 @@ from pptx.util import Inches
 
 from evidence.ingest.extract import extract_document
 from evidence.ingest.readers import read_document_bytes
-from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.readers.superscripts import joined, superscript_citation
 from evidence.ingest.structure import ExtractedDocument
 
 REFERENCES = [
@@ -30,6 +31,14 @@ REFERENCES = [
     " (BSF-2) that induces B lymphocytes to produce immunoglobulin. Nature."
     " 1986;324(6092):73-76.",
 ]
+
+
+def test_joined_writes_each_run_of_raised_pieces_once() -> None:
+    """Superscript pieces next to each other are one superscript ("1", ",", "2" is ¹,²), read
+    against all the text before it; a power stays as the file has it."""
+    pieces = [("IL-6 drives hepcidin", False), ("1", True), (",", True), ("2", True),
+              (" at 10", False), ("6", True), (" cells", False)]  # fmt: skip
+    assert joined(pieces) == "IL-6 drives hepcidin¹,² at 106 cells"
 
 
 @pytest.mark.parametrize(
@@ -65,10 +74,35 @@ def test_superscript_citation_tells_citations_from_powers(
     assert superscript_citation(raised, before) == read
 
 
+Runs = list[tuple[str, bool | str]]  # (text, superscript: True, False, or a character style)
+
+
+def word_manuscript(body: list[Runs], document: docx.document.Document | None = None) -> Any:
+    """A Word manuscript: paragraphs of runs, then "References" and REFERENCES numbered."""
+    document = document or docx.Document()
+    for runs in body:
+        paragraph = document.add_paragraph()
+        for text, raised in runs:
+            run = paragraph.add_run(text)
+            if isinstance(raised, str):
+                run.style = document.styles[raised]
+            else:
+                run.font.superscript = raised
+    document.add_paragraph("References")
+    for number, reference in enumerate(REFERENCES, 1):
+        document.add_paragraph(f"{number}. {reference}")
+    return document
+
+
+def saved(document: docx.document.Document) -> bytes:
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 def ama_manuscript() -> bytes:
     """A manuscript citing as AMA and most medical journals do: superscript numbers."""
-    document = docx.Document()
-    body = [
+    body: list[Runs] = [
         [("IL-6 drives the anaemia of inflammation in rheumatoid arthritis.", False),
          ("1,2", True), (" Tocilizumab reverses it in most patients.", False), ("3", True)],
         [("The dose was 8 mg/kg for a body surface area of 1.73 m", False), ("2", True),
@@ -76,18 +110,10 @@ def ama_manuscript() -> bytes:
         [("Platelet counts stayed above 150×10", False), ("9", True),
          ("/L in the treated group.", False), ("4", True)],
     ]  # fmt: skip
-    for runs in body:
-        paragraph = document.add_paragraph()
-        for text, raised in runs:
-            paragraph.add_run(text).font.superscript = raised
+    document = word_manuscript(body)
     # Word marks where it last laid out a page inside the run that began there.
-    paragraph.runs[-1]._r.insert(1, OxmlElement("w:lastRenderedPageBreak"))
-    document.add_paragraph("References")
-    for number, reference in enumerate(REFERENCES, 1):
-        document.add_paragraph(f"{number}. {reference}")
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    document.paragraphs[len(body) - 1].runs[-1]._r.insert(1, OxmlElement("w:lastRenderedPageBreak"))
+    return saved(document)
 
 
 def cited_authors(extracted: ExtractedDocument) -> dict[str, list[str]]:
@@ -165,8 +191,8 @@ def test_a_slide_reference_list_numbered_in_superscript_is_read_as_one() -> None
     }
 
 
-TITLE_PAGE = [
-    "Interleukin-6 blockade in the anaemia of rheumatoid arthritis",
+TITLE_PAGE: list[Runs] = [
+    [("Interleukin-6 blockade in the anaemia of rheumatoid arthritis", False)],
     [("John Smith", False), ("1", True), (", Mary Jones", False), ("1,2", True),
      (" and Wei Li", False), ("2", True)],
     [("1", True), ("Department of Rheumatology, Mayo Clinic College of Medicine and Science,"
@@ -186,20 +212,8 @@ def test_a_title_page_numbers_affiliations_not_citations() -> None:
     document = docx.Document()
     citation = document.styles.add_style("Citation", WD_STYLE_TYPE.CHARACTER)
     citation.font.superscript = True
-    for runs in TITLE_PAGE:
-        paragraph = document.add_paragraph()
-        for text, raised in [(runs, False)] if isinstance(runs, str) else runs:
-            run = paragraph.add_run(text)
-            if raised is True:
-                run.font.superscript = True
-            elif raised:
-                run.style = document.styles[raised]
-    document.add_paragraph("References")
-    for number, reference in enumerate(REFERENCES, 1):
-        document.add_paragraph(f"{number}. {reference}")
-    buffer = BytesIO()
-    document.save(buffer)
-    extracted = extract_document(read_document_bytes(buffer.getvalue(), filename="paper.docx"))
+    data = saved(word_manuscript(TITLE_PAGE, document))
+    extracted = extract_document(read_document_bytes(data, filename="paper.docx"))
     assert cited_authors(extracted) == {
         "Recombinant human IL-6 was bought from R&D Systems Inc., Minneapolis, MN, and used as"
         " described by the supplier.": ["Hashizume"],
@@ -227,24 +241,15 @@ def test_a_slide_bullet_led_by_its_marker_stays_a_claim() -> None:
 def test_list_items_that_cite_stay_claims_where_author_lines_do_not() -> None:
     """Lines without a full stop: superscripts after names (an author line, Chinese too) number
     affiliations; after a lower-case word or a Chinese phrase they cite."""
-    document = docx.Document()
-    lines = [
+    lines: list[Runs] = [
         [("张三", False), ("1", True), ("，李四", False), ("2", True)],
         [("Increased hepcidin", False), ("1", True), (" and reduced iron absorption", False),
          ("2", True)],
         [("铁调素升高", False), ("1", True), ("，小肠铁吸收降低", False), ("3", True)],
         [("Anaemia improves within two weeks of tocilizumab", False), ("3", True)],
     ]  # fmt: skip
-    for runs in lines:
-        paragraph = document.add_paragraph()
-        for text, raised in runs:
-            paragraph.add_run(text).font.superscript = raised
-    document.add_paragraph("References")
-    for number, reference in enumerate(REFERENCES, 1):
-        document.add_paragraph(f"{number}. {reference}")
-    buffer = BytesIO()
-    document.save(buffer)
-    extracted = extract_document(read_document_bytes(buffer.getvalue(), filename="items.docx"))
+    data = saved(word_manuscript(lines))
+    extracted = extract_document(read_document_bytes(data, filename="items.docx"))
     assert cited_authors(extracted) == {
         "Increased hepcidin and reduced iron absorption": ["Nemeth", "Raj"],
         "铁调素升高，小肠铁吸收降低": ["Nemeth", "Hashizume"],

@@ -51,7 +51,7 @@ from evidence.ingest.readers.docx_runs import (
     words_read_in,
 )
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
-from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.readers.superscripts import joined
 from evidence.ingest.reference_lines import NUMBERED, numbered_label, reads_as_listed_reference
 
 _PAGE_BREAK = "\f"  # stands for <w:br w:type="page"/> inside one paragraph's text
@@ -122,8 +122,8 @@ def _document_pages(document: WordDocument) -> list[str]:
         if _breaks_page_before(paragraph, style) and page_started:
             pages.append([])
         pieces = _paragraph_text(block, context).split(_PAGE_BREAK)
-        label = numbers.label(block, style) if pieces[0].strip() else ""
-        if label == BULLET or not reads_as_listed_reference(pieces[0]):
+        label = numbers.label(block, style) if pieces[0].strip() else ""  # counts the list
+        if label in ("", BULLET) or not reads_as_listed_reference(pieces[0]):
             label = BULLET if _is_list(block, style) else ""  # a number shown only on references
         labelled.append(label + pieces[0])
         for index, piece in enumerate(pieces):
@@ -210,36 +210,27 @@ def _closing_text(
 def _paragraph_text(p: Any, context: _Context) -> str:
     """Return a w:p element's text, with a form feed where it has a page break and citation
     numbers set superscript as Unicode superscripts (evidence.ingest.readers.superscripts)."""
-    parts: list[str] = []
-    raised: list[str] = []  # the text of the superscript runs just read
-
-    def lower() -> None:
-        if raised:
-            text = "".join(raised)
-            parts.append(superscript_citation(text, "".join(parts)) or text)
-            raised.clear()
-
+    pieces: list[tuple[str, bool]] = []
     for run in runs_read(p):
         if is_superscript(run, context.raised_styles) and all(
             child.tag in _RUN_WORDS for child in run.iterchildren()
         ):
-            raised.append(words_read_in(run))
+            pieces.append((words_read_in(run), True))
             continue
-        lower()
         symbol = is_symbol_font(run)
         for child in run.iterchildren():
             if child.tag == qn("w:t"):
-                parts.append(run_words(child.text, symbol=symbol))
+                text = run_words(child.text, symbol=symbol)
             elif child.tag == qn("w:br"):
-                parts.append(_PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n")
+                text = _PAGE_BREAK if child.get(qn("w:type")) == "page" else "\n"
             elif child.tag in NOTE_KINDS:
-                parts.append(context.notes.marker(child))
+                text = context.notes.marker(child)
             elif child.tag == qn("w:sym"):
-                parts.append(symbol_text(child))
+                text = symbol_text(child)
             else:
-                parts.append(_RUN_TEXT.get(child.tag, ""))
-    lower()
-    return "".join(parts)
+                text = _RUN_TEXT.get(child.tag, "")
+            pieces.append((text, False))
+    return joined(pieces)
 
 
 def _text_box_paragraphs(p: Any, context: _Context) -> list[str]:

@@ -17,7 +17,7 @@ from io import BytesIO
 from pypdf import PageObject, PdfReader, mult
 
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
-from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.readers.superscripts import joined
 
 
 def read_pdf(data: bytes) -> ExtractedText:
@@ -63,18 +63,16 @@ def _page_text(page: PageObject) -> str:
     extracted = page.extract_text(visitor_text=visit) or ""
     if "".join(piece.text for piece in pieces) != extracted:
         return extracted
-    parts: list[str] = []
+    marked: list[tuple[str, bool]] = []
     line: _Piece | None = None  # the last piece of ordinary text on the current line
     for piece in pieces:
-        text = piece.text
-        if line is not None and text.strip() and _raised(piece, above=line):
-            text = superscript_citation(text, "".join(parts)) or text
-        elif text.strip():
+        raised = line is not None and bool(piece.text.strip()) and _raised(piece, above=line)
+        if piece.text.strip() and not raised:
             line = piece
-        if "\n" in text:
+        if "\n" in piece.text:
             line = None
-        parts.append(text)
-    return "".join(parts)
+        marked.append((piece.text, raised))
+    return joined(marked)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pptx.text.text import _Paragraph
 from evidence.ingest.readers.extraction import ExtractedText, ReadProblem, describe_exception
 from evidence.ingest.readers.pptx_bullets import LEFT_OUT, TITLES, AutoNumbers, bullet_of
 from evidence.ingest.readers.pptx_smartart import is_smartart, smartart_text
-from evidence.ingest.readers.superscripts import superscript_citation
+from evidence.ingest.readers.superscripts import joined
 from evidence.ingest.readers.symbol_font import symbol_font_text
 from evidence.ingest.reference_lines import reads_as_listed_reference
 
@@ -120,24 +120,15 @@ def _text(paragraph: _Paragraph) -> str:
     citation numbers set superscript as Unicode superscripts (readers.superscripts) and text
     set in the Symbol font as the Greek and signs it shows (readers.symbol_font)."""
     children = paragraph._p.content_children
-    if not any(_raised(child) or _symbol_font(child) for child in children):
+    fonts = [_symbol_font(child) for child in children]
+    raised = [_raised(child) for child in children]
+    if not any(fonts) and not any(raised):
         return paragraph.text
-    parts: list[str] = []
-    raised: list[str] = []
-    for child in [*children, None]:
-        text = "" if child is None else child.text
-        font = None if child is None else _symbol_font(child)
-        if font is not None:
-            text = symbol_font_text(text, private_use_only=font == "sym")
-        if child is not None and _raised(child):
-            raised.append(text)
-            continue
-        if raised:
-            numbers = "".join(raised)
-            parts.append(superscript_citation(numbers, "".join(parts)) or numbers)
-            raised.clear()
-        parts.append(text)
-    return "".join(parts)
+    texts = [
+        child.text if font is None else symbol_font_text(child.text, private_use_only=font == "sym")
+        for child, font in zip(children, fonts, strict=True)
+    ]
+    return joined(zip(texts, raised, strict=True))
 
 
 def _raised(child: Any) -> bool:

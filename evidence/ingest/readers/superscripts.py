@@ -10,6 +10,7 @@ numbers (`Ca` + `2+`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # What a citation's superscript holds: marks it may carry along (`.12`, `®1`, `+3` after CD4),
 # then numbers as a citation gives them (12 | 1,2 | 1, 2 | 1-3 | 1–3,5), then a comma or space.
@@ -53,3 +54,21 @@ def _is_power_base(attached: str) -> bool:
     if unit in _UNITS:
         return True  # m², 1.73m²
     return (len(unit) == 1 and unit.isalpha()) or unit.lower() in _VARIABLES  # I², χ², tau²
+
+
+def joined(pieces: Iterable[tuple[str, bool]]) -> str:
+    """Join a paragraph's pieces of text, each a run of its file and whether the file sets it
+    superscript; consecutive superscript pieces that read as a citation are written as Unicode
+    superscripts, others as they are. Every reader (Word, PowerPoint, PDF) joins through here."""
+    parts: list[str] = []
+    raised: list[str] = []
+    for text, is_raised in [*pieces, ("", False)]:
+        if is_raised:
+            raised.append(text)
+            continue
+        if raised:
+            numbers = "".join(raised)
+            parts.append(superscript_citation(numbers, "".join(parts)) or numbers)
+            raised.clear()
+        parts.append(text)
+    return "".join(parts)
