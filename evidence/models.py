@@ -183,7 +183,7 @@ class Marker(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True, ondelete="CASCADE")
     position: int  # character offset of the marker in the claim's `as_written`
-    label: str = Field(max_length=16)
+    label: str = Field(max_length=120)  # "12", or "Smith et al., 2019" (ingest.author_year)
     citation_id: int | None = Field(
         default=None, foreign_key="citation.id", index=True, ondelete="CASCADE"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evidence.ingest.manuscript import extract_manuscript, is_manuscript
+from evidence.ingest.manuscript import extract_manuscript
 from evidence.ingest.readers import SourceDocument
 from evidence.ingest.slides import extract_slides
 from evidence.ingest.structure import ExtractedDocument
@@ -11,6 +11,4 @@ from evidence.ingest.structure import ExtractedDocument
 def extract_document(source: SourceDocument) -> ExtractedDocument:
     """Extract claims, references and links from a document read from a file."""
     texts = [page.text for page in source.pages]
-    if is_manuscript(texts):
-        return extract_manuscript(texts)
-    return extract_slides(texts)
+    return extract_manuscript(texts) or extract_slides(texts)

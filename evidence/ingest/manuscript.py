@@ -1,5 +1,7 @@
 """Claims of a manuscript: body sentences with numbered markers (`[1]`, `[2, 3]`, `[1]-[9]`,
-superscripts) resolved against the numbered reference list at the end."""
+superscripts) resolved against the numbered reference list at the end, or with citations by
+author and year (`(Smith et al., 2019)`) resolved against an unnumbered one
+(evidence.ingest.author_year)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.ingest.author_year import (
+    AuthorYearIndex,
+    listed_works,
+    markers_of,
+    reads_as_author_year_list,
+    removable,
+    split_entries,
+)
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
 from evidence.ingest.markers import BRACKETS, SUPERSCRIPT, find_bracket_markers, remove_markers
@@ -67,28 +77,61 @@ def find_reference_heading(lines: Sequence[str]) -> int | None:
     return None
 
 
-def is_manuscript(page_texts: Sequence[str]) -> bool:
-    """Tell whether a document ends in a numbered reference list under a heading."""
-    lines = [line for text in page_texts for line in text.split("\n")]
-    return find_reference_heading(lines) is not None
+def find_author_year_heading(lines: Sequence[str]) -> int | None:
+    """Return the index of the last "References" heading followed by an unnumbered list of
+    references that start with their authors and hold a year (Harvard, APA)."""
+    for index in range(len(lines) - 1, -1, -1):
+        if REFERENCES_HEADING.match(lines[index]):
+            following = [(0, line) for line in lines[index + 1 : index + 40]]
+            if reads_as_author_year_list(split_entries(following)):
+                return index
+    return None
 
 
-def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument:
-    """Extract the sentences and the reference list of a manuscript."""
+def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
+    """Extract the sentences and the reference list of a manuscript; None when the document
+    is not one: it ends in no numbered reference list under a heading, nor in an unnumbered
+    one that its sentences cite by author and year."""
     lines = [_Line(n, line) for n, text in enumerate(page_texts, 1) for line in text.split("\n")]
-    heading = find_reference_heading([line.text for line in lines])
-    if heading is None:
-        raise ValueError("not a manuscript: no numbered reference list under a heading")
-    references = _reference_list(lines[heading + 1 :])
-    by_label = {r.label: r.index for r in references if r.label}
-    claims = [
-        _sentence_claim(page, sentence, by_label)
-        for page, paragraph in _paragraphs(lines[:heading])
+    texts = [line.text for line in lines]
+    heading = find_reference_heading(texts)
+    if heading is not None:
+        references = _reference_list(lines[heading + 1 :])
+        by_label = {r.label: r.index for r in references if r.label}
+        claims = [
+            _sentence_claim(page, sentence, by_label) for page, sentence in _body(lines[:heading])
+        ]
+    else:
+        heading = find_author_year_heading(texts)
+        if heading is None:
+            return None
+        references = _author_year_list(lines[heading + 1 :])
+        index = AuthorYearIndex(listed_works(references))
+        body = _body(lines[:heading])
+        cited = [_cited_by_author_year(page, sentence, index) for page, sentence in body]
+        if not any(listed for _, listed in cited):
+            return None  # a deck's unnumbered sources, say: its slides cite them otherwise
+        claims = [claim for claim, _ in cited]
+    pages = [ExtractedPage(n, None, None) for n in range(1, len(page_texts) + 1)]
+    return ExtractedDocument("manuscript", pages, claims, references)
+
+
+def _body(lines: Sequence[_Line]) -> list[tuple[int, str]]:
+    """Return the sentences of the body that are long enough to be claims, with their pages."""
+    return [
+        (page, sentence)
+        for page, paragraph in _paragraphs(lines)
         for sentence in split_sentences(paragraph)
         if content_size(sentence) >= MIN_WORDS
     ]
-    pages = [ExtractedPage(n, None, None) for n in range(1, len(page_texts) + 1)]
-    return ExtractedDocument("manuscript", pages, claims, references)
+
+
+def _author_year_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
+    entries = split_entries((line.page, line.text) for line in lines)
+    return [
+        ExtractedReference(index, page, None, text, parse_citation(text))
+        for index, (page, text) in enumerate(entries)
+    ]
 
 
 def _reference_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
@@ -170,3 +213,15 @@ def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> Extra
     return ExtractedClaim(
         page, "sentence", sentence, remove_markers(sentence, markers), extracted, cites
     )
+
+
+def _cited_by_author_year(
+    page: int, sentence: str, index: AuthorYearIndex
+) -> tuple[ExtractedClaim, bool]:
+    """Return the sentence as a claim, and whether it cites a work by an author listed."""
+    citations = index.citations(sentence)
+    markers = markers_of(citations)
+    cites = {m.reference: "marker" for m in markers if m.reference is not None}
+    text = remove_markers(sentence, removable(sentence, citations))
+    claim = ExtractedClaim(page, "sentence", sentence, text, markers, cites)
+    return claim, any(citation.listed for citation in citations)

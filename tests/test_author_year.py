@@ -1,0 +1,230 @@
+"""Manuscripts that cite by author and year ("(Smith et al., 2019)") against an unnumbered
+reference list (Harvard, APA, GB/T 7714's author-year form): each citation names its work."""
+
+from __future__ import annotations
+
+import asyncio
+from io import BytesIO
+from pathlib import Path
+
+import docx
+import pytest
+from sqlalchemy.engine import Engine
+
+from evidence.claim_views import list_claims
+from evidence.db import session_scope
+from evidence.ingest.extract import extract_document
+from evidence.ingest.manuscript import extract_manuscript
+from evidence.ingest.pipeline import ingest_file
+from evidence.ingest.readers import read_document_bytes
+from evidence.ingest.structure import ExtractedDocument
+from evidence.pubmed.enrich import enrich_citations
+from evidence.pubmed.importer import import_files
+from evidence.verify import verify
+from evidence.views import list_citations
+from tests.conftest import SNAPSHOT
+
+APA_REFERENCES = [
+    "Landewé, R., Smolen, J. S., & van der Heijde, D. (2019). Tocilizumab and structural"
+    " damage. Annals of the Rheumatic Diseases, 78(2), 150–155.",
+    "Nemeth, E., Rivera, S., Gabayan, V., Keller, C., Taudorf, S., Pedersen, B. K., & Ganz, T."
+    " (2004). IL-6 mediates hypoferremia of inflammation by inducing the synthesis of the iron"
+    " regulatory hormone hepcidin. Journal of Clinical Investigation, 113(9), 1271–1276.",
+    "Smith, J. (2021). Fatigue in rheumatoid arthritis. Rheumatology, 60(1), 10–20.",
+    "Tanaka, T., & Kishimoto, T. (2014). The biology and medical implications of interleukin-6."
+    " Cancer Immunology Research, 2(4), 288–294.",
+    "van der Heijde, D., Landewé, R., & Smolen, J. S. (2018a). Radiographic progression in RA."
+    " Annals of the Rheumatic Diseases, 77, 100–105.",
+    "van der Heijde, D., Smolen, J. S., & Aletaha, D. (2018b). Structural damage in early RA."
+    " Arthritis Research & Therapy, 20, 45.",
+    "World Health Organization. (2020). Global report on musculoskeletal conditions. Geneva.",
+    "张三, 李四, 王五, 2019. 托珠单抗治疗类风湿关节炎的疗效[J]. 中华风湿病学杂志, 23(4): 245-250.",
+]
+APA_BODY = [
+    "Interleukin-6 in rheumatoid arthritis: a review",
+    "Interleukin-6 drives the anaemia of chronic disease (Nemeth et al., 2004; Tanaka &"
+    " Kishimoto, 2014). Tanaka and Kishimoto (2014) describe its biology in full. Tocilizumab"
+    " slowed radiographic progression (e.g., van der Heijde et al., 2018a, 2018b; Landewe et"
+    " al., 2019).",
+    "Depression is common among patients with active disease (World Health Organization,"
+    " 2020). Fatigue improved within weeks of starting treatment (Smith, 2021, p. 12). Some"
+    " results of the trial remain unpublished (Doe et al., 2017). The ACR criteria (ACR 2010)"
+    " were used throughout the period studied (January 2019).",
+    "（张三等，2019）报道托珠单抗可改善类风湿关节炎患者的贫血与疲劳。",
+]
+
+
+def manuscript(body: list[str], references: list[str], *, between: str = "\n\n") -> str:
+    return "\n\n".join([*body, "References", between.join(references)])
+
+
+def cited(document: ExtractedDocument) -> dict[str, list[tuple[str, str | None]]]:
+    """Each claim's text: its markers' labels, each with the first author and year of the
+    reference it names (None when it names none)."""
+    references = {r.index: r.parsed for r in document.references}
+
+    def named(index: int | None) -> str | None:
+        return (
+            None if index is None else f"{references[index].first_author} {references[index].year}"
+        )
+
+    return {c.text: [(m.label, named(m.reference)) for m in c.markers] for c in document.claims}
+
+
+def test_apa_citations_name_their_works_and_leave_the_claims_text() -> None:
+    document = extract_manuscript([manuscript(APA_BODY, APA_REFERENCES)])
+    assert document is not None and document.kind == "manuscript"
+    assert len(document.references) == len(APA_REFERENCES)
+    assert cited(document) == {
+        "Interleukin-6 drives the anaemia of chronic disease.": [
+            ("Nemeth et al., 2004", "Nemeth 2004"),
+            ("Tanaka & Kishimoto, 2014", "Tanaka 2014"),
+        ],
+        # Named by the sentence's words: the citation stays part of the claim.
+        "Tanaka and Kishimoto (2014) describe its biology in full.": [
+            ("Tanaka and Kishimoto, 2014", "Tanaka 2014"),
+        ],
+        # A particle, the letters the list writes, a name written without its accent.
+        "Tocilizumab slowed radiographic progression.": [
+            ("van der Heijde et al., 2018a", "van der Heijde 2018"),
+            ("van der Heijde et al., 2018b", "van der Heijde 2018"),
+            ("Landewe et al., 2019", "Landewé 2019"),
+        ],
+        "Depression is common among patients with active disease.": [
+            ("World Health Organization, 2020", "World Health Organization 2020"),
+        ],
+        "Fatigue improved within weeks of starting treatment.": [("Smith, 2021", "Smith 2021")],
+        # Cited, but missing from the list: kept, naming nothing, for verification to report.
+        "Some results of the trial remain unpublished.": [("Doe et al., 2017", None)],
+        # An acronym and a date in parentheses cite nothing.
+        "The ACR criteria (ACR 2010) were used throughout the period studied (January 2019).": [],
+        "报道托珠单抗可改善类风湿关节炎患者的贫血与疲劳。": [("张三等, 2019", "张三 2019")],
+    }
+    heijde = [
+        document.references[m.reference].as_written
+        for c in document.claims
+        for m in c.markers
+        if m.label.startswith("van der") and m.reference is not None
+    ]
+    assert ["(2018a)" in heijde[0], "(2018b)" in heijde[1]] == [True, True]
+
+
+HARVARD_WRAPPED = """Nakahara H, Song J, Sugimoto M et al (2003) Anti-interleukin-6 receptor
+antibody therapy reduces vascular endothelial growth factor production in rheumatoid
+arthritis. Arthritis Rheum 48:1521–1529
+Smith J, Jones K (2019) Interleukin-6 and hepcidin in anaemia. Blood 133:100–110
+Smith J, Brown A, Green B (2019) Tocilizumab and fatigue. Rheumatology 58:200–210
+Smith J (2019) Depression in RA. J Psychiatr Res 110:1–9
+Lee K (2020) Osteoclasts in RA: part one. Bone 130:115–120
+Lee K (2020) Osteoclasts in RA: part two. Bone 131:115–125"""
+
+
+@pytest.mark.parametrize(
+    ("citation", "names"),
+    [
+        ("(Smith and Jones 2019)", "Interleukin-6 and hepcidin"),  # the second author
+        ("(Smith et al. 2019)", "Tocilizumab and fatigue"),  # three authors or more
+        ("(Smith 2019)", "Depression in RA"),  # alone
+        ("(Lee 2020b)", "part two"),  # letters the list does not write: its order
+        ("(Nakahara et al. 2003)", "Anti-interleukin-6 receptor"),
+    ],
+)
+def test_harvard_citations_tell_works_of_one_author_and_year_apart(
+    citation: str, names: str
+) -> None:
+    """The list as PDF extraction gives it, one reference wrapped over lines with no blank
+    line between references."""
+    body = [f"Tocilizumab reduced the patients' symptoms markedly {citation}."]
+    document = extract_manuscript([manuscript(body, [HARVARD_WRAPPED])])
+    assert document is not None and len(document.references) == 6
+    (claim,) = document.claims
+    (marker,) = claim.markers
+    assert marker.reference is not None
+    assert names in document.references[marker.reference].as_written
+
+
+def test_a_citation_naming_two_works_names_none() -> None:
+    body = ["Tocilizumab reduced the patients' symptoms markedly (Lee 2020)."]
+    document = extract_manuscript([manuscript(body, [HARVARD_WRAPPED])])
+    assert document is not None
+    assert [(m.label, m.reference) for m in document.claims[0].markers] == [("Lee, 2020", None)]
+
+
+def test_a_deck_whose_sources_are_unnumbered_stays_a_deck() -> None:
+    """Unnumbered sources under a heading, and no sentence citing them by author and year: the
+    slides cite them otherwise (a slide's sole reference)."""
+    slides = [
+        "托珠单抗改善贫血\n\n托珠单抗治疗后血红蛋白水平显著升高",
+        "References\n\n" + "\n".join(APA_REFERENCES[:3]),
+    ]
+    source = read_document_bytes("\n\n\n\n".join(slides).encode(), filename="deck.txt")
+    assert extract_manuscript([page.text for page in source.pages]) is None
+    assert extract_document(source).kind == "slides"
+
+
+def word_manuscript(body: list[str], references: list[str]) -> bytes:
+    document = docx.Document()
+    document.add_heading("IL-6 and tocilizumab", level=1)
+    for paragraph in body:
+        document.add_paragraph(paragraph)
+    document.add_heading("References", level=1)
+    for reference in references:
+        document.add_paragraph(reference)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+SNAPSHOT_REFERENCES = [
+    "Kotake S, Sato K, Kim KJ, et al. (1996) Interleukin-6 and soluble interleukin-6 receptors"
+    " in the synovial fluids from rheumatoid arthritis patients are responsible for osteoclast-"
+    "like cell formation. J Bone Miner Res 11(1):88–95",
+    "Nakahara H, Song J, Sugimoto M, et al. (2003) Anti-interleukin-6 receptor antibody therapy"
+    " reduces vascular endothelial growth factor production in rheumatoid arthritis. Arthritis"
+    " Rheum 8(6):1521–1529",  # PubMed: volume 48
+    "Weiss G, Schett G (2013) Anaemia in inflammatory rheumatic diseases. Nat Rev Rheumatol"
+    " 9(4):205–215",
+]
+SNAPSHOT_BODY = [
+    "IL-6 in the synovial fluid of patients drives osteoclast formation (Kotake et al. 1996).",
+    "Blocking the IL-6 receptor reduced VEGF production in patients (Nakahara et al. 2003).",
+    "Weiss and Schett (2013) describe anaemia as common in inflammatory rheumatic diseases.",
+    "Tocilizumab also corrected the anaemia in several patients (Weiss and Schett 2013).",
+]
+
+
+def test_a_word_manuscript_citing_by_author_and_year_is_resolved_and_verified(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """End to end, on both backends: stored with its markers (labels longer than a number's),
+    resolved to PubMed from the local store, verified (the wrong volume found)."""
+    path = tmp_path / "review.docx"
+    path.write_bytes(word_manuscript(SNAPSHOT_BODY, SNAPSHOT_REFERENCES))
+    ingest_file(engine, path)
+    import_files(engine, [SNAPSHOT])
+
+    async def enrich() -> None:
+        with session_scope(engine) as session:
+            await enrich_citations(session, client=None)
+
+    asyncio.run(enrich())
+    with session_scope(engine) as session:
+        verify(session)
+    with session_scope(engine) as session:
+        citations = {c.id: c for c in list_citations(session)}
+        claims = list_claims(session)
+    assert {c.first_author: (c.pmid, c.verdict) for c in citations.values()} == {
+        "Kotake": ("8770701", "verified"),
+        "Nakahara": ("12794819", "mismatch"),
+        "Weiss": ("23147894", "verified"),
+    }
+    assert [
+        ([m.label for m in claim.markers], [citations[c.id].first_author for c in claim.citations])
+        for claim in claims
+    ] == [
+        (["Kotake et al., 1996"], ["Kotake"]),
+        (["Nakahara et al., 2003"], ["Nakahara"]),
+        (["Weiss and Schett, 2013"], ["Weiss"]),
+        (["Weiss and Schett, 2013"], ["Weiss"]),
+    ]
+    assert claims[0].text == "IL-6 in the synovial fluid of patients drives osteoclast formation."
