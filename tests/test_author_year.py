@@ -228,3 +228,41 @@ def test_a_word_manuscript_citing_by_author_and_year_is_resolved_and_verified(
         (["Weiss and Schett, 2013"], ["Weiss"]),
     ]
     assert claims[0].text == "IL-6 in the synovial fluid of patients drives osteoclast formation."
+
+
+NAMES_LIST = """Afridi B, Khan H, Akkol EK, Aschner M (2021) Pain perception and management: where do
+we stand? Curr Mol Pharmacol 14:678–688
+d'Errico P, Ziegler-Waldkirch S, Aires V et al (2022) Microglia contribute to the propagation of
+Aβ into unaffected brain tissue. Nat Neurosci 25:20–25
+López De La Paz, M., Goldie, K., Zurdo, J., & Serrano, L. (2002). De novo designed peptide-based
+amyloid fibrils. Proc Natl Acad Sci U S A, 99(25), 16052–16057.
+McCormack AL, Di Monte DA (2003) Effects of L-dopa and other amino acids against paraquat.
+J Neurochem 85:82–86
+Sullivan MR, Vander Heiden MG (2017) When cancer needs what's non-essential. Nat Cell Biol
+19:418–420"""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label", "names"),
+    [
+        # Parentheses written after a question mark: the question's.
+        ("Is pain in RA ever managed well enough? (Afridi et al. 2021).", "Afridi et al., 2021",
+         "Pain perception"),
+        ("Microglia spread the deposits further (d'Errico et al. 2022).", "d'Errico et al., 2022",
+         "Microglia"),
+        # A surname of several words: the list's own, whatever the parser made of it.
+        ("Designed peptides form amyloid fibrils (López De La Paz et al., 2002).",
+         "López De La Paz et al., 2002", "De novo"),
+        ("L-dopa protected the neurons against paraquat (McCormack and Di Monte 2003).",
+         "McCormack and Di Monte, 2003", "L-dopa"),
+        ("Sullivan and Vander Heiden (2017) asked when cancer needs what is non-essential.",
+         "Sullivan and Vander Heiden, 2017", "non-essential"),
+    ],
+)  # fmt: skip
+def test_surnames_as_pubmed_writes_them(sentence: str, label: str, names: str) -> None:
+    document = extract_manuscript([manuscript([sentence], [NAMES_LIST])])
+    assert document is not None and len(document.references) == 5
+    (claim,) = document.claims
+    (marker,) = claim.markers
+    assert marker.label == label and marker.reference is not None
+    assert names in document.references[marker.reference].as_written

@@ -353,6 +353,16 @@ def test_citation_noise_reads_like_clean_text(noisy: str, clean: str) -> None:
         ("J Ethnopharmacol 1990; 29, pages 239-241.", 1990, "29", None, "239-241"),
         ("Ann Rheum Dis 2003;62 Suppl 2:ii2-7.", 2003, "62", None, "ii2-7"),
         ("Front Oncol. 2018; 2018 Nov 6.", 2018, None, None, None),
+        # Harvard and APA: a single page that reads as a year ("1774") is not the year.
+        ("Mawuenyega KG (2010) Decreased clearance. Science 330:1774", 2010, "330", None, "1774"),
+        ("Chen X (2018). Schwann cells protect. Sci Rep, 8(1), 1701.", 2018, "8", "1", "1701"),
+        (
+            "Hopewell S (2010) Trials in 2000 and 2006: a study. BMJ 340:c723",
+            2010,
+            "340",
+            None,
+            "c723",
+        ),  # fmt: skip
         (
             "Nat Rev Drug Discov. 2018 Jun;17(6):395-412. Epub 2018 Apr 30.",
             2018,

@@ -42,8 +42,10 @@ _YEAR_ITEMS = (
     rf"(?P<years>{_YEAR}[a-z]?(?!\d)"
     rf"(?:\s*[,，]\s*(?:{_YEAR}[a-z]?(?!\d)|[a-z](?=\s*[,，;；)）\]])))*)"
 )
+_LISTED_YEAR = re.compile(rf"\(\s*({_YEAR})([a-z])?\s*[),;]")
 _YEAR_ITEM = re.compile(rf"(?P<year>{_YEAR})?(?P<suffix>[a-z])?")
-_NAME = rf"(?:(?:{_PARTICLE})\s+)*{UPPER}[\w'’\-]*|[\u4e00-\u9fff]{{2,4}}"
+_WORD = rf"(?:(?i:{_PARTICLE})\s+)*{UPPER}[\w'’\-]*"  # "Smith", "van der Heijde", "Di Monte"
+_NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}|[\u4e00-\u9fff]{{2,4}}"
 # After the first author: "et al.", "等", or "and"/"&" and a second author, then the year(s),
 # after a comma ("Smith et al., 2019"), a space ("Smith 2019") or a parenthesis ("Smith (2019)"),
 # and then the citation ends: a parenthesis, a separator, a page ("2019, p. 5"), the sentence.
@@ -54,7 +56,7 @@ _AFTER_NAME = (
 # Any "Author, year" inside parentheses, to report a citation naming no listed work: a name
 # in lower case after its capital (not "ACR 2010") or a Chinese one with 等.
 _ANY_CITATION = re.compile(
-    rf"(?<![\w\-])(?P<first>(?:(?:{_PARTICLE})\s+)*{UPPER}[^\W\d_A-Z][\w'’\-]*"
+    rf"(?<![\w\-])(?P<first>(?:(?:(?i:{_PARTICLE})|{UPPER}[\w'’\-]*)\s+)*{UPPER}[^\W\d_A-Z][\w'’\-]*"
     rf"|[\u4e00-\u9fff]{{2,4}}(?=等))" + _AFTER_NAME
 )
 # Capitalised words before a year that are not authors: "(January 2019)", "(Since 2010)".
@@ -88,6 +90,7 @@ class ListedWork:
     year: int
     letter: str | None
     many_authors: bool  # three or more (or "et al."): cited "Smith et al."
+    lower_case: bool  # the list writes the surname in lower case first ("van der Heijde")
 
 
 @dataclass(frozen=True)
@@ -149,14 +152,22 @@ def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
     for reference in references:
         parsed = reference.parsed
         surnames = [_surname(author) for author in parsed.authors]
-        first = surnames[0] if surnames else _collective_author(reference.as_written)
-        if parsed.year is None or not first:
+        first = surnames[0] if surnames else _lead_author(reference.as_written)
+        # The year these lists write after the authors, "(2010)", "(2018a)", rather than one
+        # the parser may take from a title ("trials in 2000 and 2006").
+        written = _LISTED_YEAR.search(reference.as_written)
+        year = int(written.group(1)) if written else parsed.year
+        if year is None or not first:
             continue
-        letter = re.search(rf"(?<!\d){parsed.year}([a-z])(?![a-z])", reference.as_written)
+        letter = written.group(2) if written else None
+        if written is None and (
+            after := re.search(rf"(?<!\d){year}([a-z])\b", reference.as_written)
+        ):
+            letter = after.group(1)  # GB/T 7714: "张三, 李四, 2019a."
         works.append(
             ListedWork(
-                reference.index, fold(first), tuple(fold(s) for s in surnames[1:]), parsed.year,
-                letter.group(1) if letter else None, parsed.et_al or len(surnames) >= 3,
+                reference.index, fold(first), tuple(fold(s) for s in surnames[1:]), year,
+                letter, parsed.et_al or len(surnames) >= 3, first[:1].islower(),
             )
         )  # fmt: skip
     return works
@@ -167,6 +178,7 @@ class AuthorYearIndex:
 
     def __init__(self, works: Sequence[ListedWork]) -> None:
         self.works = list(works)
+        self._lower_case = frozenset(work.surname for work in works if work.lower_case)
         names = sorted({work.surname for work in works}, key=len, reverse=True)
         latin = "|".join(re.escape(n) for n in names if not is_cjk(n[0]))
         cjk = "|".join(re.escape(n) for n in names if is_cjk(n[0]))
@@ -184,7 +196,7 @@ class AuthorYearIndex:
         unaccented = plain(sentence)
         if self._pattern is not None:
             for match in self._pattern.finditer(unaccented):
-                if _reads_as_name(sentence, match):
+                if self._reads_as_name(sentence, match):
                     found += self._cited(sentence, match, known=True)
         taken = [(c.start, c.end) for c in found]
         for group in _PARENTHESES.finditer(unaccented):  # cited, but no listed work by that name
@@ -194,6 +206,13 @@ class AuthorYearIndex:
                 if not any(start < match.end() and match.start() < end for start, end in taken):
                     found += self._cited(sentence, match, known=False)
         return sorted(found, key=lambda c: c.start)
+
+    def _reads_as_name(self, sentence: str, match: re.Match[str]) -> bool:
+        """Tell a surname the list holds from the same word in lower case ("Long" from
+        "long"): capitalised, Chinese, or written in lower case by the list too ("d'Errico")."""
+        if not sentence[match.start()].islower():
+            return True
+        return fold(match.group("first")) in self._lower_case
 
     def _cited(
         self, sentence: str, match: re.Match[str], *, known: bool
@@ -261,13 +280,6 @@ def removable(sentence: str, citations: Sequence[AuthorYearCitation]) -> list[Fo
     return spans
 
 
-def _reads_as_name(sentence: str, match: re.Match[str]) -> bool:
-    """Tell a surname the list holds from the same word in lower case ("Long" from "long"):
-    capitalised, Chinese, or led by a particle ("van der Heijde")."""
-    first = sentence[match.start()]
-    return first.isupper() or is_cjk(first) or match.group("first").split()[0] in PARTICLES
-
-
 def _surname(author: str) -> str:
     """Return the surname of "Surname Initials" ("van der Heijde D"), or a Chinese name whole."""
     head, _, initials = author.rpartition(" ")
@@ -276,7 +288,9 @@ def _surname(author: str) -> str:
     return author
 
 
-def _collective_author(as_written: str) -> str | None:
-    """Return a collective author written before its year ("World Health Organization (2020)")."""
-    found = re.match(rf"^([^()\d.,]{{3,100}}?)[.,]?\s*\(\s*{_YEAR}", as_written)
+def _lead_author(as_written: str) -> str | None:
+    """Return what a reference the parser found no authors in starts with, up to its first
+    comma or parenthesis: a collective author ("World Health Organization. (2020)") or a
+    surname it could not read ("López De La Paz, M.")."""
+    found = re.match(r"^([^,(]{2,100}?)\.?\s*[,(]", as_written)
     return found.group(1).strip() if found else None

@@ -157,14 +157,22 @@ def _read_source(text: str, year: re.Match[str]) -> _Source | None:
 
 
 def _find_source(text: str) -> _Source | None:
-    """Pick the year whose source block reads best; the later one on a tie."""
+    """Pick the year whose source block reads best; on a tie, a year in parentheses (Harvard,
+    APA: "(2010) ... Science 330:1774", whose page reads as a year too), else the later one."""
     best: _Source | None = None
+    best_rank = (0, False)
     for year in _YEAR.finditer(text):
         if _DATE_BEFORE.search(text, max(0, year.start() - 24), year.start()):
             continue  # "2019 Jan 2; 2019 Jan 2": a second (online) date, not the source
         source = _read_source(text, year)
-        if source and (best is None or source.score >= best.score):
-            best = source
+        if source is None:
+            continue
+        bracketed = text[year.start() - 1 : year.start()] == "(" and text[source.end :].startswith(
+            ")"
+        )
+        rank = (source.score, bracketed)
+        if best is None or rank >= best_rank:
+            best, best_rank = source, rank
     return best
 
 

@@ -58,6 +58,7 @@ _NAMED = re.compile(
 )
 _SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
+_LONE_PARENTHESES = re.compile(r"[(（][^()（）]*[)）][.。]?")
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,19 @@ def split_sentences(paragraph: str) -> list[str]:
     tail = paragraph[start:].strip()
     if tail:
         sentences.append(tail)
-    return sentences
+    return _parentheses_joined(sentences)
+
+
+def _parentheses_joined(sentences: list[str]) -> list[str]:
+    """Give a sentence the parentheses written after its full stop: "... stand? (Smith, 2019)."
+    cites for the sentence before it."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and _LONE_PARENTHESES.fullmatch(sentence):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> ExtractedClaim:
