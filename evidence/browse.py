@@ -22,7 +22,13 @@ from evidence.models import Citation, ClaimCitation, Page, Paper
 from evidence.search import MAX_LIMIT
 from evidence.search.filters import citation_verdict_is
 from evidence.search.match import cited_papers_holding
-from evidence.views import CitationPublic, PaperPublic, citation_public, paper_fields
+from evidence.views import (
+    CitationPublic,
+    PaperPublic,
+    citation_public,
+    get_document,
+    paper_fields,
+)
 
 
 class CitationPage(BaseModel):
@@ -97,7 +103,8 @@ def list_citations_by(
     query = select(Citation.id).order_by(col(Citation.id)).limit(limit + 1)
     if verdict is not None:
         query = query.where(citation_verdict_is(verdict))
-    if document_id is not None:  # a filter matching nothing is an empty page, as for claims
+    if document_id is not None:  # an unknown document is not found, as everywhere
+        get_document(session, document_id)
         query = query.where(Citation.document_id == document_id)
     if after is not None:
         query = query.where(col(Citation.id) > after)

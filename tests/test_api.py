@@ -166,7 +166,11 @@ def test_api_claims_filter_by_document_verdict_and_pmid(seeded: TestClient) -> N
     by_verdict = seeded.get("/claims", params={"verdict": "mismatch"}).json()["items"]
     assert [c["id"] for c in by_verdict] == [c["id"] for c in by_pmid]
     assert len(walk(seeded, "/claims", document=1, limit=50)) == 124
-    assert seeded.get("/claims", params={"document": 99}).json()["items"] == []
+    # A document id nobody stored is not found, not an empty page that looks filtered.
+    for path in ("/claims", "/citations"):
+        answer = seeded.get(path, params={"document": 99})
+        assert answer.status_code == 404
+        assert answer.json()["error"]["message"] == "no document with id 99"
 
 
 # These two rest on evidence.search.search_claims (the lead's): found by the claim's own words,
@@ -299,8 +303,18 @@ def test_api_unknown_ids_are_404_in_the_error_shape(client: TestClient, path: st
 
 @pytest.mark.parametrize("path", ["/claims", "/citations"])
 def test_api_a_filter_matching_nothing_is_an_empty_page(client: TestClient, path: str) -> None:
-    page = client.get(path, params={"document": 999999}).json()
+    page = client.get(path, params={"verdict": "retracted"}).json()
     assert page["items"] == [] and page["next_cursor"] is None
+
+
+@pytest.mark.parametrize("path", ["/claims", "/citations", "/"])
+def test_api_a_document_not_stored_is_not_found_not_filtered(
+    client: TestClient, path: str
+) -> None:
+    """A typo in a document id answers 404, not a page that looks filtered and empty."""
+    answer = client.get(path, params={"document": 999999})
+    assert answer.status_code == 404
+    assert "no document with id 999999" in answer.text
 
 
 @pytest.mark.parametrize(

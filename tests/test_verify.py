@@ -243,6 +243,10 @@ def test_verify_command_json_html_and_fail_on(database_url: str, tmp_path: Path)
     assert runner.invoke(app, ["verify", "--fail-on", "retracted"], env=env).exit_code == 0
     bad = runner.invoke(app, ["verify", "--fail-on", "typo"], env=env)
     assert bad.exit_code == 2 and "typo" in bad.stderr
+    # A gate given a document nobody stored fails, rather than passing an empty report.
+    for command in (["verify", "--fail-on", "mismatch"], ["enrich", "--offline"]):
+        missing = runner.invoke(app, [*command, "--document", "99"], env=env)
+        assert missing.exit_code == 3 and "no document with id 99" in missing.stderr
 
 
 FORMATTERS = [

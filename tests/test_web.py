@@ -128,8 +128,8 @@ def test_web_topic_and_document_filters_narrow_the_claims(web: TestClient) -> No
     page = assert_html(web.get("/", params={"topic": "骨破坏", "document": "1", "q": ""}))
     assert claim_ids(page) == api_ids(web, topic="骨破坏", document=1) != []
     assert "<option selected>骨破坏</option>" in page
-    empty = assert_html(web.get("/", params={"document": "999"}))
-    assert claim_ids(empty) == [] and "No claim matches" in empty
+    missing = assert_html(web.get("/", params={"document": "999"}), 404)
+    assert claim_ids(missing) == [] and "no document with id 999" in missing
 
 
 def test_web_types_the_topic_when_there_are_too_many_to_list(

@@ -24,6 +24,7 @@ from evidence.pubmed.resolve import Resolution, Resolver
 from evidence.pubmed.store import LocalPubMed, parsed_of, save_records
 from evidence.search import index_claims
 from evidence.verify.judge import judge_citations
+from evidence.views import get_document
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ async def enrich_citations(
     """Resolve the document's open citations and store what PubMed says; flush, no commit."""
     query = select(Citation)
     if document_id is not None:
+        get_document(session, document_id)  # NotFoundError: no document to enrich
         query = query.where(Citation.document_id == document_id)
     citations = session.exec(query.order_by(col(Citation.id))).all()
     open_citations = [c for c in citations if c.resolved_at is None]

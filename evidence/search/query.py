@@ -36,6 +36,7 @@ from evidence.search.rank import (
     own_scores,
     token_counts,
 )
+from evidence.views import get_document
 
 MAX_LIMIT = 100
 RANK_CAP = 200  # own-word matches ranked per query: the most recent ones
@@ -89,6 +90,8 @@ def search_claims(
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     _refuse_nul(q, topic)
     after = _read_cursor(cursor)
+    if document_id is not None:
+        get_document(session, document_id)  # NotFoundError, not an empty page, for a typo
     filters = Filters(topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
     tokens = query_tokens(q) if q else []
     if q is not None and q.strip() and not tokens:

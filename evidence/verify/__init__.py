@@ -30,6 +30,7 @@ from evidence.verify.report import (
     UnreferencedClaim,
     VerificationReport,
 )
+from evidence.views import get_document
 
 __all__ = ["NumberCheck", "VerificationReport", "number_checks", "verify"]
 
@@ -37,7 +38,10 @@ __all__ = ["NumberCheck", "VerificationReport", "number_checks", "verify"]
 def verify(
     session: Session, *, document_id: int | None = None, as_of: date | None = None
 ) -> VerificationReport:
-    """Judge every citation (storing the verdicts) and check every claim of the document(s)."""
+    """Judge every citation (storing the verdicts) and check every claim of the document(s);
+    NotFoundError for a document not stored (a gate's typo must not pass as a clean report)."""
+    if document_id is not None:
+        get_document(session, document_id)
     pages = _pages(session, document_id)
     citations = _rows(session, Citation, document_id)
     papers = papers_of(session, citations)
