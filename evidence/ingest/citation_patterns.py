@@ -51,6 +51,9 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
+# Hyphens that are not dashes (U+2010, U+2011): "Lambert J‐C", "Genome‐wide", as some
+# publishers' reference lists write them; read as "-" (dashes proper are kept as written).
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -72,6 +75,7 @@ def _undo_mojibake(text: str) -> str:
 def normalise_text(text: str) -> str:
     """Fold mojibake, full-width forms, quotes and invisible characters; keep dashes."""
     folded = unicodedata.normalize("NFKC", _undo_mojibake(text)).translate(_QUOTES)
+    folded = folded.translate(_HYPHENS)
     return _INVISIBLE.sub("", folded)
 
 
@@ -86,7 +90,8 @@ def clean_text(text: str) -> str:
 
 
 _PAGE_DASH = re.compile(rf"\s?[{DASH}]\s?")
-_SIMPLE_PAGE = re.compile(r"([A-Za-z]*)(\d+)([A-Za-z]?)")
+# "1731", "S77", "81a", and Cell Press's "90.e17" (the last page of "1276-90.e17").
+_SIMPLE_PAGE = re.compile(r"([A-Za-z]*)(\d+)([A-Za-z]?|\.e\d+)")
 
 
 def expand_pages(pages: str) -> tuple[str, str | None]:
@@ -248,6 +253,9 @@ _SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
 _ABBREVIATION = re.compile(
     r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\."
 )
+# A journal dotted word by word ("J. Neuropathol. Exp. Neurol.", "j. neurosci."): one word a
+# piece, of any length and case.
+_DOTTED_WORD = re.compile(r"[A-Za-z][A-Za-z&\-]{0,20}\.")
 # Words that mark a title, not a journal, when a title runs into the journal without a stop.
 _FUNCTION_WORDS = frozenset(
     {"with", "from", "into", "over", "under", "between", "among", "after", "before", "during"}
@@ -257,8 +265,13 @@ _JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
 _JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
 
 
+_NLM_SUBTITLE = re.compile(r"\w \: (?:[a-z]|[A-Z]{2,}\b)")
+
+
 def _journal_tail(piece: str) -> int:
     """Find where a journal starts in a sentence that runs on from the title without a stop."""
+    if _NLM_SUBTITLE.search(piece):
+        return 0  # NLM's full title: "The Journal of neuroscience : the official journal of ..."
     tokens = [t.group() for t in re.finditer(r"\S+", piece)]
     words = (t.strip(",:;()") for t in tokens)
     if not any(re.fullmatch(r"[a-z][a-z\-]{3,}", w) and w not in _FUNCTION_WORDS for w in words):
@@ -284,13 +297,21 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
     journal_at = len(starts) - 1
     single_words = " " not in text[starts[-1] :].strip()
+    abbreviated = False
+    lower_case = text[starts[-1] :].strip()[:1].islower()
     while journal_at > 0:
         piece = text[starts[journal_at - 1] : starts[journal_at]].strip()
         # "Ann. Rheum. Dis.": short dotted pieces join the journal; a one-word title
         # ("Vancomycin. Mayo Clin Proc") does not, unless the journal is dotted word by word.
         short = len(piece) <= 7 or single_words
-        if not (short and _ABBREVIATION.fullmatch(piece)):
+        # A long dotted word ("Neuropathol.") joins only a journal plainly abbreviated
+        # already ("Exp. Neurol."), not a full word's ("Perspective. Evolution.").
+        dotted = single_words and _DOTTED_WORD.fullmatch(piece)
+        dotted = dotted and (len(piece) <= 11 or abbreviated)
+        dotted = dotted and (piece[:1].isupper() or lower_case)  # "j. neurosci.", not "E. coli."
+        if not (dotted or (short and _ABBREVIATION.fullmatch(piece))):
             break
+        abbreviated = abbreviated or len(piece) <= 5
         single_words = single_words and " " not in piece
         journal_at -= 1
     start = starts[journal_at]

@@ -24,6 +24,12 @@ WEIGHTS = {
 ACCEPT = 0.8  # weighted agreement needed to accept a candidate
 MARGIN = 0.15  # how far the best must stand above the next to be chosen over it
 MIN_FIELDS = 3  # fields compared before any decision
+# A record is the paper cited, whatever else the citation got wrong, when its first author is
+# the one cited, the title as written is its title (word order aside: a title of this many
+# words at least), and the year is right or one off: a wrong first page and a wrong volume
+# are then errors for verification to name, not a reason to leave the citation unresolved.
+SAME_TITLE = 90
+TITLE_WORDS = 4
 JOURNAL_STOPWORDS = {"of", "and", "the", "for", "in", "on", "de", "la"}
 
 
@@ -34,6 +40,19 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z]", "", ascii_text.lower())
+
+
+# German letters as written without the umlaut: "Hochgraefe" is "Hochgräfe".
+_TRANSLITERATED = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def same_surname(written: str, pubmed: str) -> bool:
+    """Tell whether a surname as written is PubMed's: accents aside ("Fenelon", "Fénelon"), or
+    with a German umlaut written out ("Hochgraefe", "Hochgräfe")."""
+    folded = fold(written)
+    return folded == fold(pubmed) or folded == fold(pubmed.translate(_TRANSLITERATED))
 
 
 def surname_of(author: str) -> str:
@@ -48,20 +67,38 @@ def journal_words(name: str) -> list[str]:
     return [w for w in words if w not in JOURNAL_STOPWORDS]
 
 
+# What qualifies a journal's name beside the name: NLM's place ("Science (New York, N.Y.)",
+# "Acta Neuropathol (Berl)"), "[Internet]", and NLM's subtitle ("Brain : a journal of neurology").
+_QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])|\s+:\s.*$")
+
+
 def same_journal(written: str, record: PubMedRecord) -> bool:
-    """Tell whether a journal as written names the record's journal (full, ISO or NLM form)."""
-    words = journal_words(written)
-    if not words:
-        return False
-    for name in (record.journal, record.iso_abbrev, record.medline_ta):
-        if not name:
-            continue
-        other = journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name))  # "(Oxford, England)"
-        if words == other or _abbreviates(words, other) or _abbreviates(other, words):
-            return True
-        if fuzz.ratio(" ".join(words), " ".join(other)) >= 92:
+    """Tell whether a journal as written names the record's journal (full, ISO or NLM form),
+    with or without what qualifies the name (a place, "[Internet]", a subtitle)."""
+    names = [name for name in (record.journal, record.iso_abbrev, record.medline_ta) if name]
+    forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
+    forms += [journal_words(_QUALIFIER.sub("", name)) for name in names]
+    for words in (journal_words(written), journal_words(_QUALIFIER.sub("", written))):
+        if words and any(_same_words(words, other) for other in forms if other):
             return True
     return False
+
+
+def _same_words(words: list[str], other: list[str]) -> bool:
+    if words == other or _abbreviates(words, other) or _abbreviates(other, words):
+        return True
+    return fuzz.ratio(" ".join(words), " ".join(other)) >= 92
+
+
+def same_volume(written: str, pubmed: str) -> bool:
+    """Tell whether two volumes are one: by the number that leads each (Brain's "123 ( Pt 4)"
+    is volume 123, as "123" written is)."""
+    return _volume_number(written) == _volume_number(pubmed)
+
+
+def _volume_number(value: str) -> str:
+    leading = re.match(r"\s*([A-Za-z]?\d+[A-Za-z]?)\b", value)
+    return leading.group(1).lower() if leading else value.strip().lower()
 
 
 def _abbreviates(short: list[str], full: list[str]) -> bool:
@@ -83,6 +120,12 @@ class Match:
     record: PubMedRecord
     fields: dict[str, float | None] = field(default_factory=dict)
     author_listed: bool = True
+    identified: bool = False  # first author, title and year name the record (SAME_TITLE)
+
+    @property
+    def accepted(self) -> bool:
+        """Tell whether the record fits well enough to be the paper cited."""
+        return self.score >= ACCEPT or self.identified
 
     @property
     def score(self) -> float:
@@ -111,9 +154,14 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
     cited = fold(citation.first_author)
     if cited and record.authors:
         surnames = [fold(surname_of(a)) for a in record.authors]
-        if surnames[0] == cited or cited in surnames[0] and len(cited) >= 4:
+        first = surname_of(record.authors[0])
+        if same_surname(citation.first_author or "", first) or (
+            cited in surnames[0] and len(cited) >= 4
+        ):
             fields["author"] = 1.0
-        elif cited in surnames:
+        elif cited in surnames or any(
+            same_surname(citation.first_author or "", surname_of(a)) for a in record.authors
+        ):
             fields["author"] = 0.6  # cited, but not first
         else:
             fields["author"] = 0.0
@@ -125,7 +173,7 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
     if citation.journal and (record.journal or record.iso_abbrev):
         fields["journal"] = 1.0 if same_journal(citation.journal, record) else 0.0
     if citation.volume and record.volume:
-        fields["volume"] = 1.0 if citation.volume.strip() == record.volume.strip() else 0.0
+        fields["volume"] = 1.0 if same_volume(citation.volume, record.volume) else 0.0
     written_page = citation.article_number or citation.first_page
     record_page = record.first_page or record.elocation
     if written_page and record_page:
@@ -133,9 +181,17 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
             _pages_equal(written_page, record.first_page)
             or _pages_equal(written_page, record.elocation)
         )
+    identified = False
     if citation.title and record.title:
-        fields["title"] = fuzz.token_set_ratio(citation.title.lower(), record.title.lower()) / 100
-    return Match(record, fields, author_listed)
+        written, title = citation.title.lower(), record.title.lower()
+        fields["title"] = fuzz.token_set_ratio(written, title) / 100
+        identified = (
+            fields["author"] == 1.0
+            and (fields["year"] or 0) >= 0.5
+            and len(written.split()) >= TITLE_WORDS
+            and fuzz.token_sort_ratio(written, title) >= SAME_TITLE
+        )
+    return Match(record, fields, author_listed, identified)
 
 
 @dataclass(frozen=True)
@@ -155,15 +211,17 @@ def decide(citation: ParsedCitation, records: Sequence[PubMedRecord]) -> Decisio
     if not matches:
         return Decision("not_found", None, [], "no candidate to compare enough fields with")
     best = matches[0]
-    runners = [m for m in matches[1:] if m.record.pmid != best.record.pmid]
-    close = [m for m in runners if m.score >= ACCEPT and best.score - m.score < MARGIN]
-    if best.score >= ACCEPT and not close:
+    if not best.accepted:  # none fits on the fields' weights: one its title names, if any
+        best = next((m for m in matches if m.identified), best)
+    runners = [m for m in matches if m.record.pmid != best.record.pmid]
+    close = [m for m in runners if m.accepted and abs(best.score - m.score) < MARGIN]
+    if best.accepted and not close:
         differing = best.disagreements()
         note = f"; differs in {', '.join(differing)}" if differing else ""
         return Decision(
             "resolved", best, [best.record.pmid], f"{best.compared} fields compared{note}"
         )
-    if best.score >= ACCEPT:
+    if best.accepted:
         pmids = [best.record.pmid, *(m.record.pmid for m in close)]
         return Decision("ambiguous", None, pmids, f"{len(pmids)} candidates fit equally well")
     return Decision(

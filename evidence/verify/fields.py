@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from evidence.ingest.citation import ParsedCitation
-from evidence.pubmed.match import fold, same_journal, surname_of
+from evidence.pubmed.match import same_journal, same_surname, same_volume, surname_of
 from evidence.pubmed.records import PubMedRecord
 
 
@@ -32,6 +32,25 @@ def _page(value: str | None) -> str:
     return re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
 
 
+def _last_page(value: str | None) -> tuple[str, str]:
+    """Fold a last page into the page and Cell Press's supplement pages: "1298.e7" -> ("1298",
+    "e7"); "1298" -> ("1298", ""). Written without them, "1284-1298" is the same range."""
+    page, _, extra = _page(value).partition(".")
+    return page, extra
+
+
+def _other_initial(written: str, pubmed: str) -> bool:
+    """Tell whether two authors of one surname have other first initials ("Braak E", "Braak
+    H"); False when either has no initials to compare."""
+    written_initials = written.rpartition(" ")[2]
+    pubmed_initials = pubmed.rpartition(" ")[2]
+    if not (written_initials.isupper() and pubmed_initials.isupper()):
+        return False
+    if " " not in written or " " not in pubmed or len(written_initials) > 4:
+        return False
+    return written_initials[0] != pubmed_initials[0]
+
+
 def _issue(value: str | None) -> str:
     """Fold an issue: "Suppl 2" -> "suppl2", "(4)" -> "4"."""
     return re.sub(r"[^a-z0-9]", "", (value or "").lower()).replace("supplement", "suppl")
@@ -46,14 +65,21 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
 
     pubmed_author = surname_of(record.authors[0]) if record.authors else None
     cited_author = citation.first_author
-    if cited_author and pubmed_author and fold(cited_author) != fold(pubmed_author):
+    if cited_author and pubmed_author and not same_surname(cited_author, pubmed_author):
         differ("first_author", cited_author, pubmed_author)
+    elif (
+        citation.authors
+        and record.authors
+        and _other_initial(citation.authors[0], record.authors[0])
+    ):
+        # "Braak E, Braak H" for PubMed's "Braak H, Braak E": the authors in another order.
+        differ("first_author", citation.authors[0], record.authors[0])
     if citation.year and record.year and citation.year != record.year:
         differ("year", citation.year, record.year)
     pubmed_journal = record.iso_abbrev or record.journal
     if citation.journal and pubmed_journal and not same_journal(citation.journal, record):
         differ("journal", citation.journal, pubmed_journal)
-    if citation.volume and record.volume and citation.volume.strip() != record.volume.strip():
+    if citation.volume and record.volume and not same_volume(citation.volume, record.volume):
         differ("volume", citation.volume, record.volume)
     written_issues = {_issue(citation.issue), _issue(citation.supplement)} - {""}
     if written_issues and record.issue and _issue(record.issue) not in written_issues:
@@ -81,6 +107,11 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
     ):
         differences.append(FieldDifference(field, written_first, record.first_page or ""))
     last = citation.last_page
-    if last and record.last_page and _page(last) != _page(record.last_page):
-        differences.append(FieldDifference("last_page", last, record.last_page))
+    if last and record.last_page:
+        (written_page, written_extra), (page, extra) = (
+            _last_page(last),
+            _last_page(record.last_page),
+        )
+        if written_page != page or (written_extra and written_extra != extra):
+            differences.append(FieldDifference("last_page", last, record.last_page))
     return differences
