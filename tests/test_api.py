@@ -308,9 +308,7 @@ def test_api_a_filter_matching_nothing_is_an_empty_page(client: TestClient, path
 
 
 @pytest.mark.parametrize("path", ["/claims", "/citations", "/"])
-def test_api_a_document_not_stored_is_not_found_not_filtered(
-    client: TestClient, path: str
-) -> None:
+def test_api_a_document_not_stored_is_not_found_not_filtered(client: TestClient, path: str) -> None:
     """A typo in a document id answers 404, not a page that looks filtered and empty."""
     answer = client.get(path, params={"document": 999999})
     assert answer.status_code == 404

@@ -6,7 +6,7 @@ import pytest
 
 from evidence.ingest.citation import parse_citation
 from evidence.pubmed.classify import classify_reference
-from evidence.pubmed.match import compare, decide, same_journal
+from evidence.pubmed.match import compare, decide, same_journal, same_surname
 from evidence.pubmed.records import PubMedRecord
 
 # Fields as PubMed gives them for papers the seed deck cites (pubmed.ncbi.nlm.nih.gov).
@@ -115,3 +115,19 @@ def test_different_journals_are_different(written: str, other: str) -> None:
 )
 def test_references_pubmed_cannot_hold_are_typed(written: str, kind: str | None) -> None:
     assert classify_reference(parse_citation(written)) == kind
+
+
+@pytest.mark.parametrize(
+    ("written", "pubmed", "same"),
+    [
+        ("Fenelon", "Fénelon", True),
+        ("Hochgraefe", "Hochgräfe", True),  # the umlaut written out
+        ("Strooper", "De Strooper", True),  # PubMed's particle left out
+        ("Heijde", "van der Heijde", True),
+        ("der Heijde", "van der Heijde", True),
+        ("Smith", "De Strooper", False),
+        ("Braak", "Brook", False),
+    ],
+)
+def test_surnames_written_another_way_are_the_same(written: str, pubmed: str, same: bool) -> None:
+    assert same_surname(written, pubmed) is same

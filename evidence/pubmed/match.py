@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.citation_patterns import PARTICLES
 from evidence.pubmed.records import PubMedRecord
 
 WEIGHTS = {
@@ -49,10 +50,18 @@ _TRANSLITERATED = str.maketrans(
 
 
 def same_surname(written: str, pubmed: str) -> bool:
-    """Tell whether a surname as written is PubMed's: accents aside ("Fenelon", "Fénelon"), or
-    with a German umlaut written out ("Hochgraefe", "Hochgräfe")."""
+    """Tell whether a surname as written is PubMed's: accents aside ("Fenelon", "Fénelon"),
+    with a German umlaut written out ("Hochgraefe", "Hochgräfe"), or without the particle
+    that PubMed puts first ("Strooper" for "De Strooper", "Heijde" for "van der Heijde")."""
     folded = fold(written)
-    return folded == fold(pubmed) or folded == fold(pubmed.translate(_TRANSLITERATED))
+    if folded in (fold(pubmed), fold(pubmed.translate(_TRANSLITERATED))):
+        return True
+    words = pubmed.split()
+    while len(words) > 1 and words[0].lower() in PARTICLES:
+        words = words[1:]
+        if folded == fold(" ".join(words)):
+            return True
+    return False
 
 
 def surname_of(author: str) -> str:
