@@ -306,9 +306,12 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
         short = len(piece) <= 7 or single_words
         # A long dotted word ("Neuropathol.") joins only a journal plainly abbreviated
         # already ("Exp. Neurol."), not a full word's ("Perspective. Evolution.").
-        dotted = single_words and _DOTTED_WORD.fullmatch(piece)
-        dotted = dotted and (len(piece) <= 11 or abbreviated)
-        dotted = dotted and (piece[:1].isupper() or lower_case)  # "j. neurosci.", not "E. coli."
+        dotted = (
+            single_words
+            and _DOTTED_WORD.fullmatch(piece) is not None
+            and (len(piece) <= 11 or abbreviated)
+            and (piece[:1].isupper() or lower_case)  # "j. neurosci.", not "E. coli."
+        )
         if not (dotted or (short and _ABBREVIATION.fullmatch(piece))):
             break
         abbreviated = abbreviated or len(piece) <= 5
