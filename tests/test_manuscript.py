@@ -54,3 +54,51 @@ def test_sentences_keep_abbreviations_whole() -> None:
         "B. subtilis does not (e.g. in Fig. 2).",
         "It grows [3].",
     ]
+
+
+def test_sentences_may_start_with_a_number_or_a_lower_case_name() -> None:
+    """Each sentence keeps its own citations: none is glued to the one before it."""
+    paragraph = (
+        "IL-6 is raised in rheumatoid arthritis [1]. 66 patients with anaemia were enrolled [2]."
+        " mRNA levels of hepcidin rose [2]. p53 was not measured. It cost ca. 5 dollars and"
+        " approx. 3 hours (see Fig. 4 and ref. 2)."
+    )
+    assert split_sentences(paragraph) == [
+        "IL-6 is raised in rheumatoid arthritis [1].",
+        "66 patients with anaemia were enrolled [2].",
+        "mRNA levels of hepcidin rose [2].",
+        "p53 was not measured.",
+        "It cost ca. 5 dollars and approx. 3 hours (see Fig. 4 and ref. 2).",
+    ]
+
+
+REFERENCES = """References
+
+1. Nakahara H, Song J, Sugimoto M, et al. Anti-interleukin-6 receptor antibody therapy reduces
+vascular endothelial growth factor production in rheumatoid arthritis. Arthritis Rheum.
+2003;48(6):1521-9.
+2. Nemeth E, Rivera S, Gabayan V, et al. IL-6 mediates hypoferremia of inflammation by
+inducing the synthesis of the iron regulatory hormone hepcidin. J Clin Invest.
+2004;113(9):1271-6.
+"""
+
+
+def test_list_items_in_text_are_claims_of_their_own(tmp_path: Path) -> None:
+    """Lines led by a bullet or a number are items, each a claim with its own citations,
+    however the text wraps them; the bullet is not part of the claim."""
+    path = tmp_path / "findings.txt"
+    path.write_text(
+        "IL-6 blockade\n\nKey findings of the trials:\n"
+        "- Tocilizumab improved the anaemia of patients with RA [2].\n"
+        "* Fatigue improved within weeks of the\n  first infusion [1].\n"
+        "• Hepcidin fell within days of the first infusion [2].\n"
+        "3. Radiographic progression slowed in both trials [1, 2].\n\n" + REFERENCES,
+        encoding="utf-8",
+    )
+    document = extract_document(read_document(path))
+    assert [(c.text, [m.label for m in c.markers]) for c in document.claims] == [
+        ("Tocilizumab improved the anaemia of patients with RA.", ["2"]),
+        ("Fatigue improved within weeks of the first infusion.", ["1"]),
+        ("Hepcidin fell within days of the first infusion.", ["2"]),
+        ("3. Radiographic progression slowed in both trials.", ["1", "2"]),
+    ]

@@ -79,9 +79,9 @@ def test_read_document_fills_every_field(tmp_path: Path) -> None:
     document = read_document(path)
     assert document.source_name == "Notes.MARKDOWN"
     assert document.format == "md"
-    assert document.title is None
+    assert document.title == "Title line"  # Markdown's first level-1 heading
     assert document.content_hash == hashlib.sha256(data).hexdigest()
-    assert texts(document) == ["# Title line\n\nBody."]
+    assert texts(document) == ["Title line\n\nBody."]
     assert SUPPORTED_EXTENSIONS == (".txt", ".md", ".markdown", ".pdf", ".pptx", ".docx")
 
 

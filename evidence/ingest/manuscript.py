@@ -44,9 +44,15 @@ ABBREVIATION = re.compile(
 # ("in RA.¹² The"): they are the sentence's.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
 _MARKERS = rf"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹][{_SUPERSCRIPTS}]*)?"  # "¹²", "¹,²", "¹⁻³", or none
+# What a sentence starts with: a capital, a bracket or quote, a number ("66 patients"), or a
+# word whose capitals follow a lower-case start ("mRNA", "siRNA", "p53", "eGFR").
 SENTENCE_END = re.compile(
-    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘])|(?<=[。！？])(?P<cjk>{_MARKERS})"
+    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘]|\d|[a-z]{{1,3}}[A-Z0-9])"
+    rf"|(?<=[。！？])(?P<cjk>{_MARKERS})"
 )
+# A list item in text: a bullet ("-", "*", "•") or a number ("1.", "2)") leading a line.
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•●▪◦]|\d{1,2}[.)])\s+\S")
+_BULLET = re.compile(r"^\s*[-*•●▪◦]\s+(?=\S)")  # taken off a claim; a number is kept
 # Superscript numbers that are not citations: the affiliations of a title page's author list
 # ("John Smith¹, Mary Jones²") and the numbered affiliations themselves ("¹Department of ...").
 _LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
@@ -161,14 +167,14 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
     paragraphs: list[tuple[int, str]] = []
     current: list[_Line] = []
     for line in [*lines, _Line(0, "")]:
-        if line.text.strip():
-            current.append(line)
-            continue
-        if current:
+        # A blank line ends a paragraph, and a list item starts one ("- ...", "2. ...").
+        if current and (not line.text.strip() or _LIST_ITEM.match(line.text)):
             text = " ".join(part.text.strip() for part in current)
             if not _is_heading(text):
                 paragraphs.append((current[0].page, text))
             current = []
+        if line.text.strip():
+            current.append(_Line(line.page, _BULLET.sub("", line.text, count=1)))
     return paragraphs
 
 

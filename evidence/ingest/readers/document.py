@@ -15,6 +15,7 @@ from evidence.ingest.readers.extraction import (
     tidy_page_text,
     tidy_title,
 )
+from evidence.ingest.readers.markdown import read_markdown
 from evidence.ingest.readers.pdf import read_pdf
 from evidence.ingest.readers.pptx import read_pptx
 from evidence.ingest.readers.text import read_text
@@ -23,8 +24,8 @@ Reader = Callable[[bytes], ExtractedText]
 
 _FORMATS: dict[str, tuple[str, Reader]] = {
     ".txt": ("txt", read_text),
-    ".md": ("md", read_text),
-    ".markdown": ("md", read_text),
+    ".md": ("md", read_markdown),
+    ".markdown": ("md", read_markdown),
     ".pdf": ("pdf", read_pdf),
     ".pptx": ("pptx", read_pptx),
     ".docx": ("docx", read_docx),
