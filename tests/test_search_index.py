@@ -190,6 +190,40 @@ def test_upgrade_to_0007_folds_the_final_sigmas_an_older_index_holds(greek: Engi
     assert texts(engine, "ΣΑΣ") == [GREEK[2]]
 
 
+FULL_WIDTH = [
+    "托珠单抗降低ＩＬ－６升高患者的铁调素水平，６６例患者贫血改善",
+    "托珠单抗改善IL-6升高患者的疲劳，66例患者完成随访",
+    "托珠单抗改善患者的骨破坏，随访一年",
+]
+
+
+def test_a_claim_typed_full_width_is_found_by_its_ascii_words(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """An input method's full-width forms ("ＩＬ－６", "６６例") are the ASCII words, both ways,
+    and the snippet marks them; the upgrade to 0010 indexes such claims again."""
+    path = tmp_path / "full-width.txt"
+    path.write_text("\n\n".join(FULL_WIDTH), encoding="utf-8")
+    ingest_file(engine, path)
+    for query in ("IL-6", "ＩＬ－６", "il6 66例", "６６例"):
+        assert sorted(texts(engine, query)) == sorted(FULL_WIDTH[:2]), query
+    with Session(engine) as session:
+        (hit,) = search_claims(session, q="IL-6 贫血").items
+    assert hit.snippet is not None and "<mark>ＩＬ－６</mark>" in hit.snippet
+    expected = search_rows(engine)
+    command.downgrade(alembic_config(engine), "0009")
+    with engine.begin() as connection:  # as evidence before 0010 indexed them: no il6, no 66
+        connection.execute(
+            text(
+                "UPDATE claim_search SET own = replace(replace(own, 'il6 ', ''), '66 ', '')"
+                " WHERE claim_id IN (SELECT id FROM claim WHERE text LIKE '%ＩＬ%')"
+            )
+        )
+    assert texts(engine, "IL-6") == [FULL_WIDTH[1]]
+    upgrade_database(engine)
+    assert search_rows(engine) == expected
+
+
 def test_serve_takes_a_number_of_workers() -> None:
     runner = CliRunner()
     assert "--workers" in runner.invoke(app, ["serve", "--help"]).stdout

@@ -66,6 +66,18 @@ _THREAD = threading.local()
 INDEX_WORD = re.compile(
     r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-zα-ωΑ-Ω]+(?:[-‐][0-9A-Za-zα-ωΑ-Ω]+)*"
 )
+# Full-width forms, as a Chinese input method types Latin letters, digits and signs ("ＩＬ－６",
+# "６６例"), and the ideographic space: read as their ASCII forms, a character for a character.
+_FULL_WIDTH = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+
+
+def fold_width(text: str) -> str:
+    """Return the text with full-width forms as ASCII ("ＩＬ－６" → "IL-6"); same length."""
+    return text.translate(_FULL_WIDTH)
+
+
 _STOPWORDS = "a an and are as at be by for from has have in is it of on or that the their this to"
 STOPWORDS = frozenset(f"{_STOPWORDS} was were which with".split())
 
@@ -94,7 +106,7 @@ def index_tokens(text: str) -> list[str]:
     words are lower-cased, de-hyphenated and stemmed. `query_tokens` cuts queries to match.
     """
     tokens: list[str] = []
-    for match in INDEX_WORD.finditer(text):
+    for match in INDEX_WORD.finditer(fold_width(text)):
         word = match.group()
         if is_cjk(word[0]):
             tokens.extend(word)
@@ -114,7 +126,7 @@ def query_tokens(text: str) -> list[str]:
     holds the piece; a lone character is itself. Latin words as `index_tokens` cuts them.
     """
     tokens: list[str] = []
-    for match in INDEX_WORD.finditer(text):
+    for match in INDEX_WORD.finditer(fold_width(text)):
         word = match.group()
         if not is_cjk(word[0]):
             tokens.extend(index_tokens(word))

@@ -6,7 +6,7 @@ import html
 import re
 from functools import lru_cache
 
-from evidence.ingest.language import is_cjk, latin_token
+from evidence.ingest.language import fold_width, is_cjk, latin_token
 
 # INDEX_WORD's Latin words: Chinese runs never hold one, so they are found on their own.
 WORD_CHARS = "0-9A-Za-zα-ωΑ-Ω"
@@ -25,14 +25,15 @@ def highlight(text_: str, tokens: list[str]) -> str:
     word whose index token is asked for, and every Chinese character a query token covers
     (破骨细胞 asks for 破骨, 骨细, 细胞: the whole word), one <mark> a covered run."""
     wanted = {token for token in tokens if token}
+    seen = fold_width(text_)  # "ＩＬ－６" is found as "IL-6" (the same positions)
     cjk = sorted((t for t in wanted if is_cjk(t[0])), key=len, reverse=True)
     spans: list[Span] = []
     if cjk:  # a lookahead finds every start, overlapping ones too, in one pass
         starts = re.compile(f"(?=({'|'.join(map(re.escape, cjk))}))")
-        spans += _joined([(m.start(), m.start() + len(m.group(1))) for m in starts.finditer(text_)])
+        spans += _joined([(m.start(), m.start() + len(m.group(1))) for m in starts.finditer(seen)])
     latin = wanted.difference(cjk)
     if latin:
-        words = _latin_words_from(frozenset(token[0] for token in latin)).finditer(text_)
+        words = _latin_words_from(frozenset(token[0] for token in latin)).finditer(seen)
         spans += [m.span() for m in words if latin_token(m.group()) in wanted]
     pieces: list[str] = []
     cursor = 0
