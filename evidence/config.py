@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from evidence.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///evidence.db"
 NCBI_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -41,5 +43,21 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Read the settings from the environment now."""
-    return Settings()
+    """Read the settings from the environment now; InputError names a variable set wrong
+    ("EVIDENCE_READ_ACCESS=Key"), rather than a traceback."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(_problem(detail) for detail in error.errors())
+        raise InputError(f"bad setting: {problems}") from None
+
+
+def _problem(detail: Any) -> str:
+    names = [str(part) for part in detail.get("loc", ())]
+    fields = Settings.model_fields
+    field = fields.get(names[0]) if names else None
+    if field is not None and field.validation_alias is None:
+        variable = f"EVIDENCE_{names[0].upper()}"
+    else:
+        variable = names[0] if names else "a setting"
+    return f"{variable}: {detail.get('msg', 'not valid')} (got {detail.get('input')!r})"

@@ -103,6 +103,16 @@ def test_unknown_document_is_exit_code_3(database_url: str) -> None:
     assert code == 3 and "999" in err
 
 
+@pytest.mark.parametrize("command", [["documents"], ["serve", "--port", "65010"], ["enrich"]])
+def test_a_setting_set_wrong_is_one_line_naming_it(command: list[str]) -> None:
+    env = {"EVIDENCE_READ_ACCESS": "Key", "EVIDENCE_DATABASE_URL": "sqlite://"}
+    result = CliRunner().invoke(app, command, env=env)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: bad setting: EVIDENCE_READ_ACCESS: Input should be 'open' or 'key' (got 'Key')"
+    )
+
+
 def test_old_schema_is_refused_until_upgraded(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.begin() as connection:

@@ -14,7 +14,7 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 from typer.core import TyperGroup
 
-from evidence.config import Settings
+from evidence.config import Settings, get_settings
 from evidence.db import make_engine, prepare_database
 from evidence.errors import EvidenceError
 
@@ -62,7 +62,7 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="tabl
 
 def open_engine(*, prepare: bool = True, settings: Settings | None = None) -> Engine:
     """Open the configured database, creating it at the latest schema when it is new."""
-    engine = make_engine((settings or Settings()).database_url)
+    engine = make_engine((settings or get_settings()).database_url)
     if prepare:
         prepare_database(engine)
     return engine

@@ -24,7 +24,7 @@ from evidence.cli.app import (
     print_json,
     pubmed_app,
 )
-from evidence.config import Settings
+from evidence.config import Settings, get_settings
 from evidence.db import session_scope
 from evidence.pubmed.client import EUtilsClient
 from evidence.pubmed.enrich import EnrichReport, enrich_citations, resolve_strings
@@ -61,7 +61,7 @@ def enrich(
     ] = None,
 ) -> None:
     """Resolve each citation to its PubMed record and store what PubMed says."""
-    settings = Settings()
+    settings = get_settings()
     engine = open_engine(settings=settings)
     refresh = timedelta(days=refresh_older_than) if refresh_older_than is not None else None
     columns = (TextColumn("resolving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -99,7 +99,7 @@ def resolve(
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Resolve citation strings to PubMed without storing a document; one answer per input."""
-    settings = Settings()
+    settings = get_settings()
     engine = open_engine(settings=settings)
     with session_scope(engine) as session:
         resolutions = run_with_client(

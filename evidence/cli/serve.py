@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from evidence.cli.app import app, err_console, open_engine
-from evidence.config import Settings
+from evidence.config import get_settings
 from evidence.errors import InputError
 
 APP_FACTORY = "api.main:create_app"  # each worker builds its app from the environment
@@ -35,7 +35,7 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs); uploads and enrichment need EVIDENCE_API_KEYS."""
     import uvicorn
 
-    settings = Settings()
+    settings = get_settings()
     if not settings.api_keys:
         err_console.print("note: no EVIDENCE_API_KEYS set, so writes are refused (403)")
     if workers == 1:
