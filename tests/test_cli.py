@@ -88,6 +88,27 @@ def test_citations_json_carries_parsed_fields_and_citing_claims(database_url: st
     assert tamura["year"] == 1993 and tamura["volume"] == "90" and tamura["label"] is None
 
 
+def test_json_writes_times_as_the_api_does(database_url: str) -> None:
+    """ISO 8601 with a "T" and "Z", one form for the command line and the HTTP API."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from evidence.config import Settings
+
+    run(database_url, "ingest", str(SEED_DECK))
+    run(database_url, "enrich", "--offline")
+    _, out, _ = run(database_url, "documents", "--format", "json")
+    (document,) = json.loads(out)
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        (served,) = client.get("/documents").json()["items"]
+    assert document["ingested_at"] == served["ingested_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", served["ingested_at"])
+    _, out, _ = run(database_url, "citations", "--format", "json")
+    resolutions = [c["resolution"] for c in json.loads(out) if c["resolution"]]
+    resolved = [r["resolved_at"] for r in resolutions if r["resolved_at"]]
+    assert resolved and all(time.endswith("Z") and "T" in time for time in resolved)
+
+
 def test_bad_file_gets_one_line_and_a_nonzero_exit(database_url: str, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

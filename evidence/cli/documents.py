@@ -87,7 +87,7 @@ def claims(document: DocumentOption = None, format: FormatOption = OutputFormat.
     with Session(open_engine()) as session:
         rows = list_claims(session, document_id=document)
     if format is OutputFormat.json:
-        print_json([row.model_dump() for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
         return
     table = Table("id", "doc", "page", "topic", "claim", "cites", show_lines=False)
     for row in rows:
@@ -108,7 +108,7 @@ def citations(document: DocumentOption = None, format: FormatOption = OutputForm
     with Session(open_engine()) as session:
         rows = list_citations(session, document_id=document)
     if format is OutputFormat.json:
-        print_json([row.model_dump() for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
         return
     table = Table("id", "doc", "page", "label", "as written", "author", "year", "vol", "pages")
     for row in rows:

@@ -150,7 +150,7 @@ def papers(query: QueryOption = None, format: FormatOption = OutputFormat.table)
     with Session(open_engine()) as session:
         rows = _every_paper(session, query)
     if format is OutputFormat.json:
-        print_json([row.model_dump() for row in rows])
+        print_json([row.model_dump(mode="json") for row in rows])
         return
     table = Table("pmid", "first author", "year", "journal", "title", "cited by")
     for row in rows:

@@ -54,7 +54,7 @@ def search(
     if note:
         err_console.print(f"note: {note}", highlight=False)
     if format is OutputFormat.json:
-        print_json([hit.model_dump() for hit in page.items])
+        print_json([hit.model_dump(mode="json") for hit in page.items])
         return
     if not page.items:
         err_console.print(f"no claim matches {query!r}", highlight=False, markup=False)
