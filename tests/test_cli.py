@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,16 @@ from sqlalchemy import text
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from api.main import create_app
 from evidence.cli import app
+from evidence.config import Settings
 from evidence.db import make_engine
 from evidence.search import RANK_CAP
-from tests.conftest import SEED_DECK
+from tests.conftest import SEED_DECK, SNAPSHOT
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)  # Starlette would rather have httpx2
+    from fastapi.testclient import TestClient
 
 PARSED = {"authors", "first_author", "title", "journal", "year", "month", "volume", "issue",
           "pages", "first_page", "last_page", "doi", "pmid", "pmcid"}  # fmt: skip
@@ -90,12 +97,8 @@ def test_citations_json_carries_parsed_fields_and_citing_claims(database_url: st
 
 def test_json_writes_times_as_the_api_does(database_url: str) -> None:
     """ISO 8601 with a "T" and "Z", one form for the command line and the HTTP API."""
-    from fastapi.testclient import TestClient
-
-    from api.main import create_app
-    from evidence.config import Settings
-
     run(database_url, "ingest", str(SEED_DECK))
+    run(database_url, "pubmed", "import", str(SNAPSHOT))
     run(database_url, "enrich", "--offline")
     _, out, _ = run(database_url, "documents", "--format", "json")
     (document,) = json.loads(out)
