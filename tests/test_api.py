@@ -159,6 +159,18 @@ def test_api_claim_by_id_is_the_listed_claim(seeded: TestClient) -> None:
     )
 
 
+def test_api_a_topic_as_claims_have_it_is_taken_whole_a_part_finds_all(
+    seeded: TestClient,
+) -> None:
+    """The deck has the topics 骨破坏 and 抑制骨破坏: picking the first is not the second."""
+    topics = {c["topic"] for c in walk(seeded, "/claims", topic="骨破坏", limit=100)}
+    assert topics == {"骨破坏"}
+    topics = {c["topic"] for c in walk(seeded, "/claims", topic="破坏", limit=100)}
+    assert topics == {"骨破坏", "抑制骨破坏"}
+    searched = walk(seeded, "/claims", q="IL-6", topic="骨破坏", limit=100)
+    assert searched and {c["topic"] for c in searched} == {"骨破坏"}
+
+
 def test_api_claims_filter_by_document_verdict_and_pmid(seeded: TestClient) -> None:
     by_pmid = seeded.get("/claims", params={"pmid": NAKAHARA}).json()["items"]
     assert [c["text"] for c in by_pmid][-1] == "IL-6通过刺激生成VEGF形成血管翳，破坏关节"

@@ -23,7 +23,7 @@ from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
 from evidence.search import claim_ids_found
-from evidence.search.filters import Filters, citation_verdict_is
+from evidence.search.filters import citation_verdict_is, filters_for
 from evidence.views import get_document
 
 # From worst to best: a work cited several times shows its worst verdict.
@@ -164,7 +164,7 @@ def select_works(
             claim_ids = [claim_id] if claim_id in claim_ids else []
     links = select(ClaimCitation.citation_id)  # the links of the claims chosen otherwise
     if query is None and topic is not None:
-        claim_is_topical = Filters(topic=topic).conditions()
+        claim_is_topical = filters_for(session, topic=topic).conditions()
         links = links.join(Claim, col(Claim.id) == col(ClaimCitation.claim_id))
         links = links.where(*claim_is_topical)
     if claim_id is not None:  # and the search or topic, when given too, finds it

@@ -19,7 +19,7 @@ from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
 from evidence.search.coverage import unresolved_citations
-from evidence.search.filters import Filters
+from evidence.search.filters import Filters, filters_for
 from evidence.search.highlight import highlight
 from evidence.search.match import (
     claims_resting_on,
@@ -92,7 +92,7 @@ def search_claims(
     after = _read_cursor(cursor)
     if document_id is not None:
         get_document(session, document_id)  # NotFoundError, not an empty page, for a typo
-    filters = Filters(topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
+    filters = filters_for(session, topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
     tokens = query_tokens(q) if q else []
     if q is not None and q.strip() and not tokens:
         return ClaimPage(items=[], next_cursor=None)  # only punctuation or stop words
@@ -134,7 +134,7 @@ def claim_ids_found(
     tokens = query_tokens(q)
     if not tokens:
         return [], False
-    filters = Filters(topic=topic, document_id=document_id)
+    filters = filters_for(session, topic=topic, document_id=document_id)
     own = own_match_ids(session, tokens, filters)
     through, capped = _through_evidence(session, tokens, filters)
     return own + [claim_id for _, claim_id in through], capped
