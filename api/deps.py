@@ -187,6 +187,14 @@ PmidFilter = Annotated[str | None, Query(pattern=r"^[0-9]{1,16}$", description="
 SearchText = Annotated[
     str | None, Query(max_length=500, pattern=r"^[^\x00]*$", description="Words to look for.")
 ]
+TopicFilter = Annotated[
+    str | None,
+    Query(
+        max_length=500,
+        pattern=r"^[^\x00]*$",
+        description="A topic as claims have it (taken whole), or a part of topics (any holding it)",
+    ),
+]
 
 
 async def get_pubmed_settings(
@@ -212,7 +220,8 @@ def query_parameter_names(dependant: Dependant) -> frozenset[str]:
 
 async def reject_unknown_query_parameters(request: Request) -> None:
     """Refuse a query parameter the route does not take: a misspelt filter (`verdit=mismatch`)
-    would otherwise be ignored, and the answer look filtered when it is not."""
+    would otherwise be ignored, and the answer look filtered when it is not; and one given twice,
+    of which only the last would count."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:
         return
@@ -222,3 +231,9 @@ async def reject_unknown_query_parameters(request: Request) -> None:
         names = ", ".join(map(repr, unknown))
         takes = f"takes: {', '.join(sorted(known))}" if known else "takes none"
         raise InputError(f"unknown query parameter {names} ({takes})")
+    # Each takes one value: "document=1&document=2" would be read as document 2 alone.
+    given = [name for name, _ in request.query_params.multi_items()]
+    repeated = sorted({name for name in given if given.count(name) > 1})
+    if repeated:
+        names = ", ".join(map(repr, repeated))
+        raise InputError(f"query parameter {names} given more than once (each takes one value)")

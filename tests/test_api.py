@@ -519,6 +519,16 @@ def test_api_refuses_query_parameters_it_does_not_take(
     assert f"unknown query parameter '{unknown}'" in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/claims?document=1&document=2", "/citations?limit=5&limit=50", "/?q=a&q=b"]
+)
+def test_api_refuses_a_query_parameter_given_twice(client: TestClient, path: str) -> None:
+    """Only the last would count: a filter would quietly become another."""
+    response = client.get(path)
+    assert response.status_code == 422
+    assert "given more than once" in response.text
+
+
 def test_reads_can_be_kept_for_key_holders(database_url: str, engine: Engine) -> None:
     seed(engine)
     settings = Settings(database_url=database_url, api_keys=[KEY], read_access="key")

@@ -16,6 +16,7 @@ from api.deps import (
     SearchSlots,
     SearchText,
     SessionDep,
+    TopicFilter,
     in_search_slot,
 )
 from api.deps import VerdictFilter as Verdict
@@ -32,7 +33,7 @@ async def read_claims(
     reader: ReaderDep,
     slots: SearchSlots,
     q: SearchText = None,
-    topic: SearchText = None,
+    topic: TopicFilter = None,
     document: DocumentFilter = None,
     verdict: Verdict = None,
     pmid: PmidFilter = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import DocumentFilter, SearchText, SessionDep, VerdictFilter
+from api.deps import DocumentFilter, SessionDep, TopicFilter, VerdictFilter
 from api.errors import error_responses
 from evidence.documents import MAX_ID
 from evidence.export import ExportOptions, Policy, select_works
@@ -61,7 +61,7 @@ def export_works(
     document: DocumentFilter = None,
     q: SearchFilter = None,
     claim: ClaimFilter = None,
-    topic: SearchText = None,
+    topic: TopicFilter = None,
     verdict: VerdictFilter = None,
     abstracts: Annotated[bool, Query(description="Include PubMed's abstracts.")] = False,
     keywords: Annotated[bool, Query(description="Include PubMed's keywords.")] = False,
