@@ -171,6 +171,18 @@ def test_api_a_topic_as_claims_have_it_is_taken_whole_a_part_finds_all(
     assert searched and {c["topic"] for c in searched} == {"骨破坏"}
 
 
+def test_api_a_cursor_is_refused_by_another_search(seeded: TestClient) -> None:
+    """A cursor names its place in one search: in another it would skip or repeat claims."""
+    cursor = seeded.get("/claims", params={"q": "IL-6", "limit": 5}).json()["next_cursor"]
+    listing = seeded.get("/claims", params={"limit": 5}).json()["next_cursor"]
+    for params in ({"q": "贫血"}, {"q": "IL-6", "topic": "贫血"}, {}):
+        answer = seeded.get("/claims", params={**params, "cursor": cursor})
+        assert answer.status_code == 422 and "another search" in answer.text
+    answer = seeded.get("/claims", params={"q": "IL-6", "cursor": listing})
+    assert answer.status_code == 422 and "another search" in answer.text
+    assert seeded.get("/claims", params={"q": "IL-6", "cursor": cursor}).status_code == 200
+
+
 def test_api_claims_filter_by_document_verdict_and_pmid(seeded: TestClient) -> None:
     by_pmid = seeded.get("/claims", params={"pmid": NAKAHARA}).json()["items"]
     assert [c["text"] for c in by_pmid][-1] == "IL-6通过刺激生成VEGF形成血管翳，破坏关节"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 from collections import defaultdict
@@ -89,7 +90,8 @@ def search_claims(
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     _refuse_nul(q, topic)
-    after = _read_cursor(cursor)
+    search = _fingerprint(q, topic, document_id, verdict, pmid)
+    after = _read_cursor(cursor, search)
     if document_id is not None:
         get_document(session, document_id)  # NotFoundError, not an empty page, for a typo
     filters = filters_for(session, topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
@@ -115,7 +117,7 @@ def search_claims(
         }
 
     items = claims_shaped(session, [claim_id for _, claim_id in page], ClaimHit, hit)
-    next_cursor = _write_cursor(*page[-1]) if more and page else None
+    next_cursor = _write_cursor(*page[-1], search) if more and page else None
     ended = bool(tokens) and next_cursor is None  # a search's last page
     unresolved = unresolved_citations(session, document_id=document_id) if ended else None
     return ClaimPage(
@@ -226,21 +228,30 @@ def _follows(row: Row, after: Row | None) -> bool:
     return after is None or _order(row) > _order(after)
 
 
-def _write_cursor(score: float, claim_id: int) -> str:
-    raw = json.dumps([score, claim_id]).encode()
+def _fingerprint(*asked: object) -> str:
+    """Name a search (its words and filters) in a few characters, for its cursors to carry: a
+    cursor passed to another search would skip or repeat that search's claims."""
+    return hashlib.blake2b(json.dumps(asked).encode(), digest_size=6).hexdigest()
+
+
+def _write_cursor(score: float, claim_id: int, search: str) -> str:
+    raw = json.dumps([score, claim_id, search]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _read_cursor(cursor: str | None) -> Row | None:
+def _read_cursor(cursor: str | None, search: str) -> Row | None:
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        score, claim_id = float(json.loads(raw)[0]), int(json.loads(raw)[1])
+        score, claim_id, of = json.loads(raw)
+        score, claim_id = float(score), int(claim_id)
     except (ValueError, TypeError, IndexError, KeyError, binascii.Error):
         raise InputError("cursor is not one this API gave out") from None
     if not (math.isfinite(score) and 0 <= claim_id <= MAX_ID):
         raise InputError("cursor is not one this API gave out")
+    if of != search:
+        raise InputError("cursor belongs to another search: pass it with the same q and filters")
     return score, claim_id
 
 
