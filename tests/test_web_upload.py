@@ -13,7 +13,7 @@ from evidence.config import Settings
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import SEED_DECK, SNAPSHOT
-from tests.eutils_server import EUtilsServer
+from tests.eutils_server import Canned, EUtilsServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # Starlette would rather have httpx2
@@ -88,3 +88,21 @@ def test_an_unreadable_upload_is_an_html_error_and_stores_nothing(database_url: 
         bad = upload(client, b"\x00\x01 not a deck", "deck.exe", key=KEY)
         assert bad.status_code == 415 and "text/html" in bad.headers["content-type"]  # type: ignore[attr-defined]
         assert client.get("/documents").json()["items"] == []
+
+
+def test_an_upload_whose_lookup_fails_says_the_document_is_stored(
+    database_url: str, eutils_server: Callable[..., EUtilsServer]
+) -> None:
+    """PubMed failing after the document is stored: a 502 page that says so and leads to it."""
+    server = eutils_server()
+    for utility in ("ecitmatch.cgi", "esearch.fcgi", "efetch.fcgi", "esummary.fcgi"):
+        server.fail_next(utility, *[Canned.failure(400)] * 100)  # no retry mends a 400
+    settings = {"api_keys": [KEY], "eutils_url": server.url, "ncbi_api_key": "k"}
+    with client_of(database_url, **settings) as client:
+        failed = upload(client, SEED_DECK.read_bytes(), SEED_DECK.name, key=KEY, lookup="true")
+        (document,) = client.get("/documents").json()["items"]
+        review = f"/web/documents/{document['id']}"
+        assert failed.status_code == 502  # type: ignore[attr-defined]
+        page = failed.text  # type: ignore[attr-defined]
+        assert f"is stored as document {document['id']}" in page and f'href="{review}"' in page
+        assert client.get(review).status_code == 200

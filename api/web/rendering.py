@@ -79,14 +79,22 @@ ERROR_TITLES = {
 }  # fmt: skip
 
 
-def error_page(request: Request, error: EvidenceError | RequestValidationError) -> Response:
-    """Render an error as an HTML page with its status."""
+def error_page(
+    request: Request,
+    error: EvidenceError | RequestValidationError,
+    *,
+    link: tuple[str, str] | None = None,
+) -> Response:
+    """Render an error as an HTML page with its status, and a `link` (address, words) to what
+    the reader can go on with, when there is one."""
     if isinstance(error, RequestValidationError):
         status, message = 422, describe_validation(error)
     else:
         status, message = error.http_status, error.message
     title = ERROR_TITLES.get(status, "Something went wrong")
-    page = render_page(request, "error.html.j2", status_code=status, title=title, message=message)
+    page = render_page(
+        request, "error.html.j2", status_code=status, title=title, message=message, link=link
+    )
     page.headers.update(getattr(error, "headers", None) or {})  # a login prompt's challenge
     return page
 

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import EngineDep, EnrichSlots, SettingsDep, is_valid_key
 from api.errors import MissingApiKeyError, WritesDisabledError
 from api.routes.documents import enrich_and_verify, read_upload
-from api.web.rendering import HtmlRoute, render_page
+from api.web.rendering import HtmlRoute, error_page, render_page
+from evidence.errors import ExternalServiceError
 from evidence.ingest.pipeline import ingest_source
 from evidence.ingest.readers import SUPPORTED_EXTENSIONS
 
@@ -29,6 +30,7 @@ def upload_form(request: Request, settings: SettingsDep) -> Response:
 
 @router.post("/web/upload")
 async def upload_document(
+    request: Request,
     settings: SettingsDep,
     engine: EngineDep,
     slots: EnrichSlots,
@@ -44,5 +46,13 @@ async def upload_document(
     source = await run_in_threadpool(read_upload, file)
     report = await run_in_threadpool(ingest_source, engine, source)
     pubmed = settings if lookup else None
-    await enrich_and_verify(engine, slots, pubmed, report.document_id)
-    return RedirectResponse(f"/web/documents/{report.document_id}", status_code=303)
+    review = f"/web/documents/{report.document_id}"
+    try:
+        await enrich_and_verify(engine, slots, pubmed, report.document_id)
+    except ExternalServiceError as error:  # the document is stored: say so, and lead to it
+        stored = ExternalServiceError(
+            f"{source.source_name} is stored as document {report.document_id}, but its"
+            f" citations could not be looked up in PubMed: {error.message}"
+        )
+        return error_page(request, stored, link=(review, "Its review page"))
+    return RedirectResponse(review, status_code=303)
