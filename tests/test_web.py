@@ -103,6 +103,16 @@ def test_web_search_shows_the_claims_the_api_finds(web: TestClient, query: str) 
     assert f'href="/export/bibtex?q={"%E8%B4%AB%E8%A1%80" if query == "贫血" else query}"' in page
 
 
+def test_web_search_says_its_verdict_counts_are_of_the_page_shown(web: TestClient) -> None:
+    """IL-6 finds more claims than a page holds: the counts say they are the page's."""
+    first = assert_html(web.get("/", params={"q": "IL-6"}))
+    assert "Citations of the 20 claims on this page (more on the next pages" in first
+    one = assert_html(web.get("/", params={"q": "铁调素"}))
+    shown = len(claim_ids(one))
+    assert 0 < shown < 20 and f"Citations of the {shown} claim" in one
+    assert "more on the next pages" not in one
+
+
 def test_web_search_in_chinese_highlights_the_anaemia_claims(web: TestClient) -> None:
     page = assert_html(web.get("/", params={"q": "贫血"}))
     assert "IL-6产生过多可导致<mark>贫血</mark>" in page
