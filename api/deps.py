@@ -17,7 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from api.errors import MissingApiKeyError, ReadKeyRequiredError, WritesDisabledError
+from api.errors import (
+    InvalidApiKeyError,
+    MissingApiKeyError,
+    ReadKeyRequiredError,
+    WritesDisabledError,
+)
 from evidence.config import Settings
 from evidence.db import POOL_SIZE
 from evidence.documents import MAX_ID
@@ -128,7 +133,7 @@ def require_api_key(
     if not key:
         raise MissingApiKeyError("this endpoint needs an API key in the X-API-Key header")
     if not is_valid_key(settings, key):
-        raise MissingApiKeyError("the X-API-Key header does not hold a valid API key")
+        raise InvalidApiKeyError("the X-API-Key header does not hold a valid API key")
 
 
 def is_valid_key(settings: Settings, key: str) -> bool:

@@ -29,6 +29,10 @@ class MissingApiKeyError(EvidenceError):
     http_status = 401
 
 
+class InvalidApiKeyError(MissingApiKeyError):
+    """A write request whose X-API-Key is not one of the server's keys."""
+
+
 class ReadKeyRequiredError(MissingApiKeyError):
     """A read from a server that lets only key holders read (EVIDENCE_READ_ACCESS=key)."""
 

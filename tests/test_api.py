@@ -411,7 +411,7 @@ def test_api_upload_stores_then_the_same_content_is_a_no_op(client: TestClient) 
 @pytest.mark.parametrize(
     ("key", "status", "kind"),
     [(None, 401, "MissingApiKeyError"), ("", 401, "MissingApiKeyError"),
-     ("wrong-key", 401, "MissingApiKeyError"), (KEY[:-1], 401, "MissingApiKeyError")],
+     ("wrong-key", 401, "InvalidApiKeyError"), (KEY[:-1], 401, "InvalidApiKeyError")],
 )  # fmt: skip
 def test_api_writes_need_a_valid_key(
     client: TestClient, key: str | None, status: int, kind: str

@@ -210,6 +210,7 @@ def test_web_claim_page_shows_its_citation_in_full(web: TestClient) -> None:
     assert "Anti-interleukin-6 receptor antibody therapy reduces vascular" in page
     assert "<del>8</del>" in page and f'href="/export/bibtex?claim={claim_id}"' in page
     assert f">slide {claim['page']}</a>" in page and 'href="/web/documents/1"' in page
+    assert f"· slide {claim['page']}" in page and "· page" not in page  # a deck has slides
 
 
 def test_web_document_page_summary_matches_the_library(web: TestClient, engine: Engine) -> None:

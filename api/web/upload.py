@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import EngineDep, EnrichSlots, SettingsDep, is_valid_key
-from api.errors import MissingApiKeyError, WritesDisabledError
+from api.errors import InvalidApiKeyError, MissingApiKeyError, WritesDisabledError
 from api.routes.documents import enrich_and_verify, read_upload
 from api.web.rendering import HtmlRoute, error_page, render_page
 from evidence.errors import ExternalServiceError
@@ -41,8 +41,10 @@ async def upload_document(
     """Ingest the file, resolve and verify its citations, and show its review page."""
     if not settings.api_keys:
         raise WritesDisabledError("uploads are disabled on this server: no EVIDENCE_API_KEYS set")
-    if not key or not is_valid_key(settings, key):
-        raise MissingApiKeyError("the key given is not one of this server's API keys")
+    if not key:
+        raise MissingApiKeyError("an upload needs one of this server's API keys")
+    if not is_valid_key(settings, key):
+        raise InvalidApiKeyError("the key given is not one of this server's API keys")
     source = await run_in_threadpool(read_upload, file)
     report = await run_in_threadpool(ingest_source, engine, source)
     pubmed = settings if lookup else None
