@@ -11,7 +11,7 @@ import pytest
 
 from evidence.ingest.extract import extract_document
 from evidence.ingest.manuscript import split_sentences
-from evidence.ingest.readers import read_document
+from evidence.ingest.readers import read_document, read_document_bytes
 from tests.conftest import DATA
 
 ARTICLES = sorted((DATA / "manuscripts").glob("*.txt"))
@@ -102,3 +102,30 @@ def test_list_items_in_text_are_claims_of_their_own(tmp_path: Path) -> None:
         ("Hepcidin fell within days of the first infusion.", ["2"]),
         ("3. Radiographic progression slowed in both trials.", ["1", "2"]),
     ]
+
+
+def test_a_list_past_999_references_keeps_each_and_a_year_is_no_marker() -> None:
+    """References 1000 and on are their own (they were glued to 999), cited as "[1000]";
+    "[2019]" with no reference 2019 and a line starting "2019." are a year."""
+    references = "\n".join(
+        f"{n}. Author{n} A, Other B. Title {n} on IL-6. J Test. {1990 + n % 30};{n}:1-9."
+        for n in range(1, 1502)
+    )
+    body = (
+        "IL-6 rises in arthritis as the largest series showed [1000]. It rises in sepsis too"
+        " [999, 1500]. The guideline of that year [2019] agrees with it [3].\n\n"
+        "2019. This line starts with a year."
+    )
+    document = extract_document(
+        read_document_bytes(f"{body}\n\nReferences\n\n{references}".encode(), filename="review.txt")
+    )
+    assert len(document.references) == 1501
+    assert document.references[999].label == "1000"
+    assert document.references[999].parsed.first_author == "Author1000"
+    cited = {c.text: [m.label for m in c.markers] for c in document.claims}
+    assert cited == {
+        "IL-6 rises in arthritis as the largest series showed.": ["1000"],
+        "It rises in sepsis too.": ["999", "1500"],
+        "The guideline of that year [2019] agrees with it.": ["3"],
+        "2019. This line starts with a year.": [],
+    }

@@ -64,6 +64,10 @@ _NAMED = re.compile(
 )
 _SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
+_LONG_NUMBER = re.compile(
+    r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）]|(?P<raised>(?!))x)"
+    r"\s*(?P<body>.+)$"
+)  # the groups NUMBERED has, which numbered_label reads (none raised)
 _LONE_PARENTHESES = re.compile(r"[(（][^()（）]*[)）][.。]?")
 
 
@@ -142,24 +146,33 @@ def _author_year_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
 
 
 def _reference_list(lines: Sequence[_Line]) -> list[ExtractedReference]:
-    entries: list[tuple[int, str | None, list[str]]] = []
+    # Each reference: its page, its number, its lines as written, its words after the number.
+    entries: list[tuple[int, str | None, list[str], list[str]]] = []
     for line in lines:
         text = line.text.strip()
         if not text:
             continue
-        numbered = NUMBERED.match(text)
+        numbered = NUMBERED.match(text) or _next_of_many(text, entries[-1][1] if entries else None)
         if numbered:
-            entries.append((line.page, numbered_label(numbered), [text]))
+            entries.append((line.page, numbered_label(numbered), [text], [numbered["body"]]))
         elif entries:
             entries[-1][2].append(text)
-    references: list[ExtractedReference] = []
-    for page, label, parts in entries:
-        as_written = " ".join(parts)
-        body = NUMBERED.sub(lambda m: m.group("body"), as_written, count=1)
-        references.append(
-            ExtractedReference(len(references), page, label, as_written, parse_citation(body))
-        )
-    return references
+            entries[-1][3].append(text)
+    return [
+        ExtractedReference(index, page, label, " ".join(lines), parse_citation(" ".join(body)))
+        for index, (page, label, lines, body) in enumerate(entries)
+    ]
+
+
+def _next_of_many(text: str, last: str | None) -> re.Match[str] | None:
+    """Match a reference numbered 1000 or more ("1000. Smith J ...") where the one before it is
+    its predecessor: four digits only in sequence, so that no year starting a line is taken
+    for a number."""
+    found = _LONG_NUMBER.match(text)
+    follows = last is not None and last.isdigit()
+    if found and follows and int(numbered_label(found)) == int(last or 0) + 1:
+        return found
+    return None
 
 
 def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
@@ -224,7 +237,11 @@ def _parentheses_joined(sentences: list[str]) -> list[str]:
 
 
 def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> ExtractedClaim:
-    markers = find_bracket_markers(sentence)
+    markers = [  # "[2019]" is a year unless the list has a reference 2019
+        m
+        for m in find_bracket_markers(sentence)
+        if all(len(label) < 4 or label in by_label for label in m.labels)
+    ]
     extracted = [
         ExtractedMarker(m.start, label, by_label.get(label)) for m in markers for label in m.labels
     ]

@@ -19,9 +19,11 @@ TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # What may follow a marker: the end, a space, closing or sentence punctuation.
 _AFTER_MARKER = r"(?=$|\s|[，。；;,.:：)）\]】•●*])"
 GLUED = re.compile(r"(?<![\d.])(?P<labels>\d{1,2}(?:[,，\-–]\d{1,2})*)" + _AFTER_MARKER)
+# Up to four digits: a review's list may pass 999 ("[1000]"); a year in brackets ("[2019]") is
+# told from a reference number by the list (evidence.ingest.manuscript).
 BRACKETS = re.compile(
-    r"\[(?P<first>\d{1,3})\]\s*[-–—]\s*\[(?P<last>\d{1,3})\]"
-    r"|\[(?P<labels>\d{1,3}(?:\s*[-–—,，]\s*\d{1,3})*)\]"
+    r"\[(?P<first>\d{1,4})\]\s*[-–—]\s*\[(?P<last>\d{1,4})\]"
+    r"|\[(?P<labels>\d{1,4}(?:\s*[-–—,，]\s*\d{1,4})*)\]"
 )
 SUPERSCRIPT = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
