@@ -266,3 +266,101 @@ def test_surnames_as_pubmed_writes_them(sentence: str, label: str, names: str) -
     (marker,) = claim.markers
     assert marker.label == label and marker.reference is not None
     assert names in document.references[marker.reference].as_written
+
+
+APA_MORE = [
+    "American Diabetes Association. (2022). Standards of medical care in diabetes. Diabetes"
+    " Care, 45(Suppl 1), S1–S264.",
+    "Bolland, M. J., Grey, A., & Avenell, A. (2018).",  # the line breaks after the year
+    "Effects of vitamin D supplementation on musculoskeletal health. The Lancet Diabetes &"
+    " Endocrinology, 6(11), 847–858.",
+    "Hilger, J., Friedel, A., & Herr, R. (2014). A systematic review of vitamin D status in",
+    "Hepatitis B carriers. British Journal of Nutrition, 111(1), 23–45.",  # a name-like line
+    "March, L., Smith, E. U., & Hoy, D. G. (2019). Burden of disability due to musculoskeletal"
+    " disorders. Best Practice & Research Clinical Rheumatology, 28(3), 353–366.",
+    "Nauck, M. A., & Meier, J. J. (in press). Incretin hormones. Diabetologia.",
+    "O’Dell, J. R., & Mikuls, T. R. (2016). Vitamin D trials: Conflicting evidence. Arthritis"
+    " Care & Research, 68(1), 1–3.",
+    "World Health Organization. (2020). Global report on diabetes. Geneva.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cited"),
+    [
+        # APA 6's first citation names every author; so may a narrative one.
+        ("Vitamin D did not prevent fractures (Bolland, Grey, & Avenell, 2018).", ["Bolland"]),
+        ("Bolland, Grey and Avenell (2018) concluded that vitamin D did not help.", ["Bolland"]),
+        # A reference whose wrapped title line starts like a name stays whole.
+        ("Vitamin D status was poor in these carriers (Hilger et al., 2014).", ["Hilger"]),
+        # An abbreviation given once, then used.
+        ("Diabetes affects millions of adults (World Health Organization [WHO], 2020). The"
+         " prevalence of diabetes keeps rising in poorer countries (WHO, 2020).",
+         ["World Health Organization", "World Health Organization"]),
+        # Not yet published; a curly apostrophe in the text; a page, a table.
+        ("Incretins are central to treatment (Nauck & Meier, in press).", ["Nauck"]),
+        ("Status was poor in O'Dell and Mikuls (2016) and in another study of them (O’Dell &"
+         " Mikuls, 2016, p. 2).", ["O'Dell", "O'Dell"]),
+        ("Glucose targets follow the standards of care (American Diabetes Association, 2022,"
+         " Table 3).", ["American Diabetes Association"]),
+        # A month before a year in running text, an unlisted word before a year: no citation.
+        ("Patients were enrolled between January 2018 and March 2019 in three centres.", []),
+        ("The study was approved in 2019 (Protocol 2019) and registered (ClinicalTrials 2019)"
+         " at once.", []),
+    ],
+)  # fmt: skip
+def test_apa_citations_as_writers_write_them(sentence: str, cited: list[str]) -> None:
+    anchor = "Incretin hormones shape the treatment of diabetes (Nauck & Meier, in press)."
+    document = extract_manuscript([manuscript([sentence, anchor], ["\n".join(APA_MORE)])])
+    assert document is not None
+    assert len(document.references) == 7
+    markers = [m for claim in document.claims[:-1] for m in claim.markers]
+    named = [m.reference for m in markers]
+    assert None not in named
+    assert [document.references[i or 0].parsed.first_author for i in named] == cited
+
+
+GBT_LIST = [
+    "SMOLEN J S, BREEDVELD F C, BURMESTER G R, 2016. Treating rheumatoid arthritis to target[J]."
+    " Annals of the Rheumatic Diseases, 75(1): 3-15.",
+    "TAKEUCHI T, TANAKA Y, 2019. Denosumab in rheumatoid arthritis[J]. Lancet Rheumatology,"
+    " 1(1): 1-9.",
+    "VAN DER HEIJDE D, LANDEWÉ R, 2018. Radiographic progression[J]. Arthritis & Rheumatology,"
+    " 70(1): 1-9.",
+    "张三, 李四, 王五, 2019. 类风湿关节炎患者骨质疏松的流行病学调查[J]. 中华风湿病学杂志, 23(4):"
+    " 245-250.",
+]
+
+
+def test_a_chinese_manuscript_cites_english_names_with_no_space_before_等() -> None:
+    """As Chinese manuscripts are typed: "Smolen等（2016）", "（Takeuchi和Tanaka，2019）"; GB/T
+    7714 writes English surnames in capitals, particles too."""
+    body = [
+        "Smolen等（2016）提出了达标治疗策略。达标治疗可改善预后（Smolen等，2016；张三等，2019）。"
+        "地舒单抗可抑制骨侵蚀（Takeuchi和Tanaka，2019）。骨侵蚀进展缓慢（van der Heijde等，2018）。"
+    ]
+    document = extract_manuscript([manuscript(body, ["\n".join(GBT_LIST)], between="\n")])
+    assert document is not None
+    assert [
+        [document.references[m.reference or 0].parsed.year for m in c.markers]
+        for c in document.claims
+    ] == [[2016], [2016, 2019], [2019], [2018]]
+    assert all(m.reference is not None for c in document.claims for m in c.markers)
+
+
+def test_a_deck_citing_by_author_and_year_stays_a_deck() -> None:
+    """Bullets citing "(Smolen et al., 2019)" and a last slide of sources: slides, not
+    sentences glued across slide titles."""
+    slides = [
+        "JAK inhibitors in RA\n\n- Upadacitinib achieved remission in 29% of patients"
+        " (Smolen et al., 2019)\n- JAK inhibitors are effective after csDMARD failure",
+        "Safety of JAK inhibitors\n\n- Herpes zoster is more frequent (Winthrop, 2017)\n"
+        "- Venous thromboembolism needs watching",
+        "Summary\n\n- Treat to target\n- Screen before starting",
+        "References\n\nSmolen, J. S., Pangan, A. L., & Emery, P. (2019). Upadacitinib as"
+        " monotherapy. Lancet, 393(10188), 2303–2311.\nWinthrop, K. L. (2017). The emerging"
+        " safety profile of JAK inhibitors. Nature Reviews Rheumatology, 13(4), 234–243.",
+    ]
+    source = read_document_bytes("\n\n\n".join(slides).encode(), filename="deck.txt")
+    assert len(source.pages) == 4
+    assert extract_document(source).kind == "slides"

@@ -1,11 +1,16 @@
 """Citations by author and year: a manuscript whose reference list is unnumbered (Harvard, APA,
 and GB/T 7714's author-year form) cites "(Smith et al., 2019)", "(Smith & Jones 2018a; Lee,
-2020)", "Smith and Jones (2018)" or "（张三等，2019）".
+2020)", "(Bolland, Grey, & Avenell, 2018)", "Smith and Jones (2018)", "（张三等，2019）" or
+"Smolen等（2016）".
 
-The list itself says which names to look for: a sentence's citations are found by the surnames
-of the works listed (folded: "Landewe" is "Landewé"), so no capitalised word before a year is
-taken for an author unless the list has it. Inside parentheses, an "Author, year" that names no
-listed work is kept too, as a marker naming nothing (a work cited but missing from the list).
+The list itself says which names to look for (evidence.ingest.author_year_list): a sentence's
+citations are found by the surnames of the works listed (folded: "Landewe" is "Landewé"), and
+only in parentheses or before a year in parentheses, so neither a capitalised word before a year
+nor "in March 2019" is taken for a citation unless it reads as one. Inside parentheses, an
+"Author, year" (with a comma, "et al." or a second author) that names no listed work is kept
+too, as a marker naming nothing (a work cited but missing from the list). A collective author
+cited by the abbreviation it is given once ("World Health Organization [WHO], 2020", then
+"(WHO, 2020)") is found by either.
 
 A citation names a work by its first author's surname, its year and the letter after the year
 ("2018a"). When several listed works share these, a second author named ("Smith and Jones") or
@@ -17,47 +22,49 @@ none: it is kept as written, and verification reports it.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evidence.ingest.citation_patterns import PARTICLES, UPPER
+from evidence.ingest.author_year_list import (
+    PARTICLE,
+    UNDATED,
+    YEAR,
+    ListedWork,
+    fold,
+    plain,
+    year_key,
+)
+from evidence.ingest.citation_patterns import PARTICLES
 from evidence.ingest.language import is_cjk
 from evidence.ingest.markers import FoundMarker
-from evidence.ingest.structure import ExtractedMarker, ExtractedReference
+from evidence.ingest.structure import ExtractedMarker
 
 LABEL_SIZE = 120  # a marker's label as stored (models.Marker.label)
-_PARTICLE = "|".join(sorted(PARTICLES - {"in", "al", "y", "el"}, key=len, reverse=True))
-_YEAR = r"(?:1[89]|20)\d{2}"
-# An unnumbered reference starts with its first author: "Smith J", "Smith, J. A.,", "van der
-# Heijde D", "Müller-Ladner U", "O'Brien, M.", a collective author followed by its year in
-# parentheses ("World Health Organization (2020)"), or a Chinese name ("张三, 李四").
-ENTRY_START = re.compile(
-    rf"^(?:(?:{_PARTICLE})\s+)*{UPPER}[\w'’\-]+(?:\s{UPPER}[\w'’\-]+)?,?\s+"
-    rf"(?:{UPPER}\.?\s?-?){{1,3}}(?=[,.\s(&]|$)"
-    rf"|^[^()\n]{{2,120}}\(\s*{_YEAR}[a-z]?\s*\)"
-    r"|^[\u4e00-\u9fff]{2,4}\s*[,，、.]"
-)
-_YEAR_ITEMS = (
-    rf"(?P<years>{_YEAR}[a-z]?(?!\d)"
-    rf"(?:\s*[,，]\s*(?:{_YEAR}[a-z]?(?!\d)|[a-z](?=\s*[,，;；)）\]])))*)"
-)
-_LISTED_YEAR = re.compile(rf"\(\s*({_YEAR})([a-z])?\s*[),;]")
-_YEAR_ITEM = re.compile(rf"(?P<year>{_YEAR})?(?P<suffix>[a-z])?")
-_WORD = rf"(?:(?i:{_PARTICLE})\s+)*{UPPER}[\w'’\-]*"  # "Smith", "van der Heijde", "Di Monte"
+_LATIN = "0-9A-Za-z\u00c0-\u024f"  # what a Latin name is made of (Chinese may touch it)
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
+_WORD = rf"(?:(?i:{PARTICLE})\s+)*[{_CAPITAL}][{_LATIN}'\-]*"  # "Smith", "van der Heijde"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}|[\u4e00-\u9fff]{{2,4}}"
-# After the first author: "et al.", "等", or "and"/"&" and a second author, then the year(s),
+_YEAR_ITEM = rf"(?:{YEAR}[a-z]?(?!\d)|{UNDATED})"
+_YEAR_ITEMS = (
+    rf"(?P<years>{_YEAR_ITEM}"
+    rf"(?:\s*[,，]\s*(?:{_YEAR_ITEM}|[a-z](?=\s*[,，;；)）\]])))*)"
+)
+_YEAR_PARTS = re.compile(rf"(?P<year>{YEAR}|{UNDATED})?(?P<suffix>[a-z])?")
+# After the first author: "et al." (", et al.'s"), "等", "and colleagues", every other author
+# ("Bolland, Grey, & Avenell"), a possessive; an abbreviation given ("[WHO]"); then the year(s)
 # after a comma ("Smith et al., 2019"), a space ("Smith 2019") or a parenthesis ("Smith (2019)"),
 # and then the citation ends: a parenthesis, a separator, a page ("2019, p. 5"), the sentence.
 _AFTER_NAME = (
-    rf"(?P<rest>\s+et\.?\s*al\.?|\s*等人?|\s*(?:and|&|和|与|及)\s*(?:{_NAME}))?"
-    r"\s*[,，]?\s*[(（\[]?\s*" + _YEAR_ITEMS + r"(?=\s*(?:[;；)）\]，。,.:]|$))"
+    r"(?P<rest>\s+et\.?\s*al\.?(?:'s)?|\s*等人?|\s+and\s+colleagues'?"
+    rf"|(?:\s*,\s*(?:{_NAME})){{0,5}}\s*,?\s*(?:and|&|和|与|及)\s*(?:{_NAME})(?:'s)?|'s)?"
+    r"(?P<abbreviation>\s*\[[A-Z]{2,10}\])?"
+    r"\s*[,，]?\s*(?P<open>[(（\[])?\s*" + _YEAR_ITEMS + r"(?=\s*(?:[;；)）\]，。,.:]|$))"
 )
-# Any "Author, year" inside parentheses, to report a citation naming no listed work: a name
-# in lower case after its capital (not "ACR 2010") or a Chinese one with 等.
+# Any "Author, year" inside parentheses, to report a citation naming no listed work: a Latin
+# name in lower case after its capital (not "ACR 2010"), or a Chinese one with 等.
 _ANY_CITATION = re.compile(
-    rf"(?<![\w\-])(?P<first>(?:(?:(?i:{_PARTICLE})|{UPPER}[\w'’\-]*)\s+)*{UPPER}[^\W\d_A-Z][\w'’\-]*"
-    rf"|[\u4e00-\u9fff]{{2,4}}(?=等))" + _AFTER_NAME
+    rf"(?<![{_LATIN}\-])(?P<first>(?:(?:(?i:{PARTICLE})|[{_CAPITAL}][{_LATIN}'\-]*)\s+)*"
+    rf"[{_CAPITAL}][a-zà-öø-ÿ][{_LATIN}'\-]*|[\u4e00-\u9fff]{{2,4}}(?=等))" + _AFTER_NAME
 )
 # Capitalised words before a year that are not authors: "(January 2019)", "(Since 2010)".
 _NOT_AUTHORS = frozenset(
@@ -70,27 +77,15 @@ _NOT_AUTHORS = frozenset(
     | {"and", "or", "see", "also"}
 )
 _PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
-# What may stand in parentheses besides the citations: "e.g., ", "see ", "reviewed in", a page.
+# What may stand in parentheses besides the citations: "e.g., ", "see ", "reviewed in", a page
+# ("p. 12", "pp. 3-4", ": 1818"), a table or figure ("Table 3", "Fig. 2").
 _ASIDE = re.compile(
-    r"\bpp?\.\s*\d+(?:\s*[-–]\s*\d+)?"  # the page cited: "(Smith, 2021, p. 12)"
+    r"\bpp?\.\s*\d+(?:\s*[-–]\s*\d+)?|:\s*\d+(?:\s*[-–]\s*\d+)?"
+    r"|\b(?:table|fig(?:ure)?|box|chapter|chap)\.?\s*[\dA-Z]+[a-z]?"
     r"|\b(?:e\.g|i\.e|cf|see(?: also)?|also|reviewed in|for (?:a )?review,? see|and)\b\.?"
     r"|[\s,，;；.:]",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class ListedWork:
-    """What a citation by author and year can name of one reference: its first author's
-    surname, the others', its year, the letter the list writes after the year, if any."""
-
-    reference: int
-    surname: str  # folded (evidence.ingest.author_year.fold)
-    others: tuple[str, ...]
-    year: int
-    letter: str | None
-    many_authors: bool  # three or more (or "et al."): cited "Smith et al."
-    lower_case: bool  # the list writes the surname in lower case first ("van der Heijde")
 
 
 @dataclass(frozen=True)
@@ -104,85 +99,20 @@ class AuthorYearCitation:
     listed: bool  # its author is one the list has
 
 
-def plain(text: str) -> str:
-    """Take accents off, one character for one, so positions in the text hold."""
-    return "".join(unicodedata.normalize("NFKD", ch)[:1] or ch for ch in text)
-
-
-def fold(text: str) -> str:
-    """Compare names by this: without accents, in lower case ("Landewé" is "landewe")."""
-    return "".join(ch.lower()[:1] for ch in plain(text))
-
-
-def starts_entry(line: str) -> bool:
-    """Tell whether a line starts an unnumbered reference (its first author, then more)."""
-    return bool(ENTRY_START.match(line.strip()))
-
-
-def split_entries(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Join an unnumbered list's lines into its references, with the page each starts on: a
-    blank line ends one, and so does a line starting with an author once the one before has
-    its year (a wrapped line rarely starts with a name, and no reference lacks a year)."""
-    entries: list[tuple[int, list[str]]] = []
-    ended = True
-    for page, line in lines:
-        text = line.strip()
-        if not text:
-            ended = True
-            continue
-        held = " ".join(entries[-1][1]) if entries else ""
-        if ended or (starts_entry(text) and re.search(_YEAR, held)):
-            entries.append((page, [text]))
-        else:
-            entries[-1][1].append(text)
-        ended = False
-    return [(page, " ".join(parts)) for page, parts in entries]
-
-
-def reads_as_author_year_list(entries: Sequence[tuple[int, str]]) -> bool:
-    """Tell whether the first references of a list read as an author-year list's."""
-    first = entries[:8]
-    listed = [text for _, text in first if starts_entry(text) and re.search(_YEAR, text)]
-    return len(listed) >= min(2, len(first)) and bool(listed)
-
-
-def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
-    """Return what citations by author and year can name of each reference with a year."""
-    works: list[ListedWork] = []
-    for reference in references:
-        parsed = reference.parsed
-        surnames = [_surname(author) for author in parsed.authors]
-        first = surnames[0] if surnames else _lead_author(reference.as_written)
-        # The year these lists write after the authors, "(2010)", "(2018a)", rather than one
-        # the parser may take from a title ("trials in 2000 and 2006").
-        written = _LISTED_YEAR.search(reference.as_written)
-        year = int(written.group(1)) if written else parsed.year
-        if year is None or not first:
-            continue
-        letter = written.group(2) if written else None
-        if written is None and (
-            after := re.search(rf"(?<!\d){year}([a-z])\b", reference.as_written)
-        ):
-            letter = after.group(1)  # GB/T 7714: "张三, 李四, 2019a."
-        works.append(
-            ListedWork(
-                reference.index, fold(first), tuple(fold(s) for s in surnames[1:]), year,
-                letter, parsed.et_al or len(surnames) >= 3, first[:1].islower(),
-            )
-        )  # fmt: skip
-    return works
-
-
 class AuthorYearIndex:
-    """The works of a reference list, to find the citations of a sentence by."""
+    """The works of a reference list, to find the citations of a document's sentences by."""
 
-    def __init__(self, works: Sequence[ListedWork]) -> None:
+    def __init__(self, works: Sequence[ListedWork], body: str = "") -> None:
+        """Index the works; `body`, the document's text, tells the abbreviations its collective
+        authors are given ("World Health Organization [WHO]")."""
         self.works = list(works)
         self._lower_case = frozenset(work.surname for work in works if work.lower_case)
-        names = sorted({work.surname for work in works}, key=len, reverse=True)
-        latin = "|".join(re.escape(n) for n in names if not is_cjk(n[0]))
-        cjk = "|".join(re.escape(n) for n in names if is_cjk(n[0]))
-        alternatives = [f"(?<![\\w\\-])(?i:{latin})(?![\\w\\-])"] if latin else []
+        self._aliases = _abbreviations(self.works, plain(body))
+        names = {work.surname for work in works} | set(self._aliases)
+        ordered = sorted(names, key=len, reverse=True)
+        latin = "|".join(re.escape(n) for n in ordered if not is_cjk(n[0]))
+        cjk = "|".join(re.escape(n) for n in ordered if is_cjk(n[0]))
+        alternatives = [f"(?<![{_LATIN}\\-])(?i:{latin})(?![{_LATIN}\\-])"] if latin else []
         alternatives += [f"(?:{cjk})"] if cjk else []
         self._pattern = (
             re.compile(f"(?P<first>{'|'.join(alternatives)})" + _AFTER_NAME)
@@ -194,16 +124,17 @@ class AuthorYearIndex:
         """Return the works a sentence cites by author and year, in the order written."""
         found: list[AuthorYearCitation] = []
         unaccented = plain(sentence)
+        groups = [group.span() for group in _PARENTHESES.finditer(unaccented)]
         if self._pattern is not None:
             for match in self._pattern.finditer(unaccented):
-                if self._reads_as_name(sentence, match):
+                if self._reads_as_name(sentence, match) and _cites(match, groups):
                     found += self._cited(sentence, match, known=True)
         taken = [(c.start, c.end) for c in found]
-        for group in _PARENTHESES.finditer(unaccented):  # cited, but no listed work by that name
-            for match in _ANY_CITATION.finditer(unaccented, group.start(), group.end()):
-                if fold(match.group("first")).split()[-1] in _NOT_AUTHORS:
+        for start, end in groups:  # cited, but no listed work by that name
+            for match in _ANY_CITATION.finditer(unaccented, start, end):
+                if fold(match.group("first")).split()[-1] in _NOT_AUTHORS or not _named_as(match):
                     continue
-                if not any(start < match.end() and match.start() < end for start, end in taken):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
                     found += self._cited(sentence, match, known=False)
         return sorted(found, key=lambda c: c.start)
 
@@ -212,32 +143,31 @@ class AuthorYearIndex:
         "long"): capitalised, Chinese, or written in lower case by the list too ("d'Errico")."""
         if not sentence[match.start()].islower():
             return True
-        return fold(match.group("first")) in self._lower_case
+        first = fold(match.group("first"))
+        return first in self._lower_case or first.split()[0] in PARTICLES
 
     def _cited(
         self, sentence: str, match: re.Match[str], *, known: bool
     ) -> list[AuthorYearCitation]:
         authors = " ".join(sentence[match.start() : match.start("years")].split())
         authors = authors.rstrip(" ,，(（[")
+        surname = fold(match.group("first"))
+        surname = self._aliases.get(surname, surname)
         rest = fold(match.group("rest") or "")
         cited: list[AuthorYearCitation] = []
         year = ""
         for item in re.split(r"\s*[,，]\s*", match.group("years")):
-            parts = _YEAR_ITEM.fullmatch(item)
+            parts = _YEAR_PARTS.fullmatch(item)
             if parts is None:
                 continue
             year = parts.group("year") or year  # "2019a, b": b is 2019's too
             letter = parts.group("suffix")
             label = f"{authors}, {year}{letter or ''}"[:LABEL_SIZE]
-            reference = self._named(fold(match.group("first")), rest, int(year), letter)
-            cited.append(
-                AuthorYearCitation(
-                    match.start(), match.end(), label, reference if known else None, known
-                )
-            )
+            reference = self._named(surname, rest, year_key(year), letter) if known else None
+            cited.append(AuthorYearCitation(match.start(), match.end(), label, reference, known))
         return cited
 
-    def _named(self, surname: str, rest: str, year: int, letter: str | None) -> int | None:
+    def _named(self, surname: str, rest: str, year: str, letter: str | None) -> int | None:
         """Return the reference a citation names, or None when it names none or several."""
         same = [w for w in self.works if w.surname == surname and w.year == year]
         if letter is not None:
@@ -247,9 +177,10 @@ class AuthorYearIndex:
             elif len(same) > 1:  # letters the list does not write: its order
                 position = ord(letter) - ord("a")
                 same = same[position : position + 1]
-        if len(same) > 1 and rest.strip() and not rest.strip().startswith(("et", "等")):
+        rest = rest.strip()
+        if len(same) > 1 and rest and not rest.startswith(("et", "等", "and colleagues", "'s")):
             same = [w for w in same if w.others and w.others[0] in rest]
-        elif len(same) > 1 and rest.strip():
+        elif len(same) > 1 and rest:
             same = [w for w in same if w.many_authors]
         elif len(same) > 1:
             same = [w for w in same if not w.others]  # "Smith, 2019": Smith alone
@@ -263,8 +194,8 @@ def markers_of(citations: Sequence[AuthorYearCitation]) -> list[ExtractedMarker]
 
 def removable(sentence: str, citations: Sequence[AuthorYearCitation]) -> list[FoundMarker]:
     """Return the parentheses that hold only citations ("(Smith et al., 2019; Lee, 2020)",
-    "(e.g., Lee 2020)"), to take out of the claim's text; a citation the sentence's words name
-    ("Smith et al. (2019) showed") stays part of it."""
+    "(e.g., Lee 2020, p. 4)"), to take out of the claim's text; a citation the sentence's words
+    name ("Smith et al. (2019) showed") stays part of it."""
     spans: list[FoundMarker] = []
     for group in _PARENTHESES.finditer(sentence):
         inside = [c for c in citations if group.start() < c.start and c.end <= group.end()]
@@ -280,17 +211,30 @@ def removable(sentence: str, citations: Sequence[AuthorYearCitation]) -> list[Fo
     return spans
 
 
-def _surname(author: str) -> str:
-    """Return the surname of "Surname Initials" ("van der Heijde D"), or a Chinese name whole."""
-    head, _, initials = author.rpartition(" ")
-    if head and initials.replace(".", "").replace("-", "").isupper() and len(initials) <= 4:
-        return head
-    return author
+def _cites(match: re.Match[str], groups: Sequence[tuple[int, int]]) -> bool:
+    """Tell a citation from a name before a year in running text ("until March 2019"): it
+    stands in parentheses, or its year does ("Smith et al. (2019) showed")."""
+    if match.group("open"):
+        return True
+    return any(start < match.start() and match.end() < end for start, end in groups)
 
 
-def _lead_author(as_written: str) -> str | None:
-    """Return what a reference the parser found no authors in starts with, up to its first
-    comma or parenthesis: a collective author ("World Health Organization. (2020)") or a
-    surname it could not read ("López De La Paz, M.")."""
-    found = re.match(r"^([^,(]{2,100}?)\.?\s*[,(]", as_written)
-    return found.group(1).strip() if found else None
+def _named_as(match: re.Match[str]) -> bool:
+    """Tell an unlisted author from a word before a year ("(Protocol 2019)", "（北京，2019）"):
+    "et al.", a second author or 等, or a comma before the year in a Latin name."""
+    if match.group("rest"):
+        return True
+    return not is_cjk(match.group("first")[0]) and bool(
+        re.search(r"[,，]", match.string[match.end("first") : match.start("years")])
+    )
+
+
+def _abbreviations(works: Sequence[ListedWork], body: str) -> dict[str, str]:
+    """Return, folded, the abbreviations the body gives collective authors ("World Health
+    Organization [WHO]" or "(WHO)"), each with the surname it stands for."""
+    aliases: dict[str, str] = {}
+    for surname in {work.surname for work in works if " " in work.surname}:
+        given = re.compile(rf"(?i:{re.escape(surname)})\s*[\[(](?P<short>[A-Z]{{2,10}})[\])]")
+        for found in given.finditer(body):
+            aliases.setdefault(found.group("short").lower(), surname)
+    return aliases

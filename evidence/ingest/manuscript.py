@@ -9,12 +9,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evidence.ingest.author_year import (
-    AuthorYearIndex,
+from evidence.ingest.author_year import AuthorYearIndex, markers_of, removable
+from evidence.ingest.author_year_list import (
     listed_works,
-    markers_of,
     reads_as_author_year_list,
-    removable,
     split_entries,
 )
 from evidence.ingest.citation import parse_citation
@@ -36,7 +34,7 @@ REFERENCES_HEADING = re.compile(
 )
 # Periods that do not end a sentence: "et al.", "Fig.", "e.g.", "M. tuberculosis".
 ABBREVIATION = re.compile(
-    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|cf|resp)"
+    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|cf|resp|pp)"
     r"|\b[A-Z]|\d)\.$",
     re.IGNORECASE,
 )
@@ -64,6 +62,7 @@ _NAMED = re.compile(
 )
 _SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
+DECK_PAGE = 600  # characters: most of a deck's pages hold fewer, a manuscript's more
 _LONG_NUMBER = re.compile(
     r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）]|(?P<raised>(?!))x)"
     r"\s*(?P<body>.+)$"
@@ -114,10 +113,11 @@ def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
         ]
     else:
         heading = find_author_year_heading(texts)
-        if heading is None:
-            return None
+        if heading is None or _reads_as_deck(page_texts):
+            return None  # a deck keeps its slides, whatever its last one lists
         references = _author_year_list(lines[heading + 1 :])
-        index = AuthorYearIndex(listed_works(references))
+        text = "\n".join(line.text for line in lines[:heading])
+        index = AuthorYearIndex(listed_works(references), body=text)
         body = _body(lines[:heading])
         cited = [_cited_by_author_year(page, sentence, index) for page, sentence in body]
         if not any(listed for _, listed in cited):
@@ -125,6 +125,13 @@ def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
         claims = [claim for claim, _ in cited]
     pages = [ExtractedPage(n, None, None) for n in range(1, len(page_texts) + 1)]
     return ExtractedDocument("manuscript", pages, claims, references)
+
+
+def _reads_as_deck(page_texts: Sequence[str]) -> bool:
+    """Tell a deck from a manuscript: three pages or more, most of them short (a slide's
+    words), where a manuscript's pages are paragraphs (a PDF's page, a text's sections)."""
+    sizes = sorted(len(text.strip()) for text in page_texts if text.strip())
+    return len(sizes) >= 3 and sizes[len(sizes) // 2] < DECK_PAGE
 
 
 def _body(lines: Sequence[_Line]) -> list[tuple[int, str]]:
