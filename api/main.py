@@ -15,7 +15,7 @@ from api.deps import reject_unknown_query_parameters, require_read_access
 from api.errors import install_error_handlers
 from api.routes import citations, claims, documents, export, health, papers
 from api.web import pages, upload
-from evidence.config import Settings
+from evidence.config import Settings, get_settings
 from evidence.db import make_engine, prepare_database, reading_engine
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
@@ -49,7 +49,7 @@ ENRICH_SLOTS = 1
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: one engine for its lifetime, the database prepared once, every router."""
-    settings = settings or Settings()
+    settings = settings or get_settings()
     if settings.read_access == "key" and not settings.api_keys:
         raise InputError("EVIDENCE_READ_ACCESS=key needs EVIDENCE_API_KEYS: no one could read")
     engine = make_engine(settings.database_url)

@@ -364,3 +364,63 @@ def test_a_deck_citing_by_author_and_year_stays_a_deck() -> None:
     source = read_document_bytes("\n\n\n".join(slides).encode(), filename="deck.txt")
     assert len(source.pages) == 4
     assert extract_document(source).kind == "slides"
+
+
+def test_second_authors_are_told_apart_by_whole_names() -> None:
+    """ "Liu" is not "Li": short surnames, common in Chinese authors' lists, name their work."""
+    references = [
+        "Zhang, Y., & Li, H. (2020). IL-6 and hepcidin in rheumatoid arthritis. Rheumatology,"
+        " 59(3), 100-110.",
+        "Zhang, Y., & Liu, Q. (2020). Serum IL-6 and anemia. Clinical Rheumatology, 39(2),"
+        " 200-210.",
+    ]
+    body = [
+        "Serum IL-6 predicted anemia in the first cohort of patients (Zhang & Liu, 2020)."
+        " Hepcidin rose with IL-6 in the second cohort of patients (Zhang & Li, 2020)."
+    ]
+    document = extract_manuscript([manuscript(body, references)])
+    assert document is not None
+    assert [[m.reference for m in c.markers] for c in document.claims] == [[1], [0]]
+
+
+def test_a_bulleted_reference_list_reads_as_one() -> None:
+    body = ["Regular exercise improves mood in older adults (Smith et al., 2019)."]
+    references = [
+        "- Smith, J., Brown, K., & Lee, M. (2019). Exercise and mood. Journal of Psychology, 12,"
+        " 1-20.",
+        "- Jones, A. (2020). Sleep and training. Sleep Medicine, 5, 3-9.",
+    ]
+    document = extract_manuscript([manuscript(body, references, between="\n")])
+    assert document is not None and len(document.references) == 2
+    assert document.references[0].parsed.first_author == "Smith"
+    assert [m.reference for m in document.claims[0].markers] == [0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We saw it (" + " ".join(["Van"] * 40) + " data).",
+        "Smith" + " " * 5000 + "x (" + "De La " * 300 + "Paz data).",
+        "(" + ", ".join(["Smith"] * 2000) + " and",
+    ],
+)
+def test_no_text_makes_the_citation_patterns_backtrack_for_long(text: str) -> None:
+    """Each of these took seconds to hours (backtracking that doubled a word); an alarm fails
+    the test rather than let it hang."""
+    import signal
+
+    from evidence.ingest.author_year import AuthorYearIndex
+    from evidence.ingest.author_year_list import ListedWork
+
+    index = AuthorYearIndex([ListedWork(0, "smith", ("jones",), "2019", None, False, False)])
+
+    def hung(_signal: int, _frame: object) -> None:
+        raise TimeoutError("the citation patterns backtracked")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        assert index.citations(text) == []
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -447,3 +447,9 @@ def test_citation_never_raises_on_reference_like_text(text: str) -> None:
         assert parsed.pages is not None and parsed.first_page in parsed.pages.replace(" ", "")
     if parsed.year is not None:
         assert str(parsed.year) in text
+
+
+def test_a_year_repeated_as_a_volume_keeps_the_journal() -> None:
+    """APA for a journal without volumes: the year again where the volume would be."""
+    parsed = parse_citation("Smith, J. (2016). The harmonizome. Database (Oxford), 2016.")
+    assert (parsed.year, parsed.journal) == (2016, "Database (Oxford)")

@@ -129,3 +129,22 @@ def test_a_list_past_999_references_keeps_each_and_a_year_is_no_marker() -> None
         "The guideline of that year [2019] agrees with it.": ["3"],
         "2019. This line starts with a year.": [],
     }
+
+
+def test_a_wrapped_line_starting_with_a_number_goes_on_its_sentence(tmp_path: Path) -> None:
+    """A number wrapped to the start of a line is not a list item: "…age at diagnosis was\n55." """
+    path = tmp_path / "wrapped.txt"
+    path.write_text(
+        "In the cohort of rheumatoid arthritis patients the median age at diagnosis was\n"
+        "55. Most of them received methotrexate as first-line therapy [1].\n\n" + REFERENCES,
+        encoding="utf-8",
+    )
+    document = extract_document(read_document(path))
+    assert [(c.text, [m.label for m in c.markers]) for c in document.claims] == [
+        (
+            # One paragraph, as before; a number ending a sentence does not end it here.
+            "In the cohort of rheumatoid arthritis patients the median age at diagnosis was 55."
+            " Most of them received methotrexate as first-line therapy.",
+            ["1"],
+        )
+    ]

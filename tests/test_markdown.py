@@ -68,3 +68,16 @@ def test_a_markdown_deck_has_a_slide_between_rules_and_no_front_matter() -> None
     }
     assert cited["IL-6 raises hepcidin"] == ["Nemeth"]
     assert cited["IL-6 drives osteoclast formation"] == ["Tamura"]
+
+
+def test_a_deck_opening_with_a_rule_keeps_its_first_slide() -> None:
+    """Front matter is "key: value" lines between two rules; a slide between them is a slide."""
+    deck = (
+        "---\n\n# Tocilizumab in RA\n\nTocilizumab reduces radiographic progression\n\n---\n\n"
+        "# Anemia\n\nIL-6 blockade improves hemoglobin levels\n"
+    )
+    source = read_document_bytes(deck.encode(), filename="deck.md")
+    assert [page.text.split("\n")[0] for page in source.pages if page.text] == [
+        "Tocilizumab in RA",
+        "Anemia",
+    ]

@@ -127,6 +127,7 @@ def test_references_pubmed_cannot_hold_are_typed(written: str, kind: str | None)
         ("der Heijde", "van der Heijde", True),
         ("Smith", "De Strooper", False),
         ("Braak", "Brook", False),
+        ("Müller", "Mueller", True),  # PubMed wrote it out
     ],
 )
 def test_surnames_written_another_way_are_the_same(written: str, pubmed: str, same: bool) -> None:

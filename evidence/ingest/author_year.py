@@ -42,12 +42,15 @@ from evidence.ingest.structure import ExtractedMarker
 LABEL_SIZE = 120  # a marker's label as stored (models.Marker.label)
 _LATIN = "0-9A-Za-z\u00c0-\u024f"  # what a Latin name is made of (Chinese may touch it)
 _CAPITAL = "A-ZÀ-ÖØ-Þ"
-_WORD = rf"(?:(?i:{PARTICLE})\s+)*[{_CAPITAL}][{_LATIN}'\-]*"  # "Smith", "van der Heijde"
+# A surname's word: lower-case particles, then a capital ("Smith", "van der Heijde"); a
+# capitalised particle ("Van Eldik") is a word of its own. The alternatives of each regex below
+# are disjoint, and runs of spaces possessive (*+): no input makes them backtrack far.
+_WORD = rf"(?:(?:{PARTICLE})\s+)*[{_CAPITAL}][{_LATIN}'\-]*+"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,3}}|[\u4e00-\u9fff]{{2,4}}"
 _YEAR_ITEM = rf"(?:{YEAR}[a-z]?(?!\d)|{UNDATED})"
 _YEAR_ITEMS = (
     rf"(?P<years>{_YEAR_ITEM}"
-    rf"(?:\s*[,，]\s*(?:{_YEAR_ITEM}|[a-z](?=\s*[,，;；)）\]])))*)"
+    rf"(?:\s*+[,，]\s*+(?:{_YEAR_ITEM}|[a-z](?=\s*[,，;；)）\]])))*)"
 )
 _YEAR_PARTS = re.compile(rf"(?P<year>{YEAR}|{UNDATED})?(?P<suffix>[a-z])?")
 # After the first author: "et al." (", et al.'s"), "等", "and colleagues", every other author
@@ -55,16 +58,16 @@ _YEAR_PARTS = re.compile(rf"(?P<year>{YEAR}|{UNDATED})?(?P<suffix>[a-z])?")
 # after a comma ("Smith et al., 2019"), a space ("Smith 2019") or a parenthesis ("Smith (2019)"),
 # and then the citation ends: a parenthesis, a separator, a page ("2019, p. 5"), the sentence.
 _AFTER_NAME = (
-    r"(?P<rest>\s+et\.?\s*al\.?(?:'s)?|\s*等人?|\s+and\s+colleagues'?"
-    rf"|(?:\s*,\s*(?:{_NAME})){{0,5}}\s*,?\s*(?:and|&|和|与|及)\s*(?:{_NAME})(?:'s)?|'s)?"
-    r"(?P<abbreviation>\s*\[[A-Z]{2,10}\])?"
-    r"\s*[,，]?\s*(?P<open>[(（\[])?\s*" + _YEAR_ITEMS + r"(?=\s*(?:[;；)）\]，。,.:]|$))"
+    r"(?P<rest>\s++et\.?\s*+al\.?(?:'s)?|\s*+等人?|\s++and\s++colleagues'?"
+    rf"|(?:\s*+,\s*+(?:{_NAME})){{0,5}}\s*+,?\s*+(?:and|&|和|与|及)\s*+(?:{_NAME})(?:'s)?|'s)?"
+    r"(?P<abbreviation>\s*+\[[A-Z]{2,10}\])?"
+    r"\s*+[,，]?\s*+(?P<open>[(（\[])?\s*+" + _YEAR_ITEMS + r"(?=\s*+(?:[;；)）\]，。,.:]|$))"
 )
 # Any "Author, year" inside parentheses, to report a citation naming no listed work: a Latin
 # name in lower case after its capital (not "ACR 2010"), or a Chinese one with 等.
 _ANY_CITATION = re.compile(
-    rf"(?<![{_LATIN}\-])(?P<first>(?:(?:(?i:{PARTICLE})|[{_CAPITAL}][{_LATIN}'\-]*)\s+)*"
-    rf"[{_CAPITAL}][a-zà-öø-ÿ][{_LATIN}'\-]*|[\u4e00-\u9fff]{{2,4}}(?=等))" + _AFTER_NAME
+    rf"(?<![{_LATIN}\-])(?P<first>(?:(?:{PARTICLE}|[{_CAPITAL}][{_LATIN}'\-]*+)\s+)*"
+    rf"[{_CAPITAL}][a-zà-öø-ÿ][{_LATIN}'\-]*+|[\u4e00-\u9fff]{{2,4}}(?=等))" + _AFTER_NAME
 )
 # Capitalised words before a year that are not authors: "(January 2019)", "(Since 2010)".
 _NOT_AUTHORS = frozenset(
@@ -179,7 +182,7 @@ class AuthorYearIndex:
                 same = same[position : position + 1]
         rest = rest.strip()
         if len(same) > 1 and rest and not rest.startswith(("et", "等", "and colleagues", "'s")):
-            same = [w for w in same if w.others and w.others[0] in rest]
+            same = [w for w in same if w.others and _says(rest, w.others[0])]
         elif len(same) > 1 and rest:
             same = [w for w in same if w.many_authors]
         elif len(same) > 1:
@@ -227,6 +230,11 @@ def _named_as(match: re.Match[str]) -> bool:
     return not is_cjk(match.group("first")[0]) and bool(
         re.search(r"[,，]", match.string[match.end("first") : match.start("years")])
     )
+
+
+def _says(text: str, name: str) -> bool:
+    """Tell whether a name stands in a text as whole words ("liu" is not in "and li")."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def _abbreviations(works: Sequence[ListedWork], body: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ ENTRY_START = re.compile(
     r"|^[\u4e00-\u9fff]{2,4}\s*[,，、.]"
     rf"|^[\u4e00-\u9fff]{{2,24}}\s*[,，.]\s*{YEAR}"
 )
+_BULLET = re.compile(r"^[-*•●▪◦]\s+")
 _DATED = re.compile(rf"{YEAR}|\(\s*(?:{UNDATED})\s*\)", re.IGNORECASE)
 # How a reference ends: a full stop, a page or volume, a parenthesis, a DOI or an address.
 _ENDED = re.compile(r"(?:[.)\]\d]|\S+/\S+)\s*$")
@@ -68,7 +69,12 @@ def year_key(year: str) -> str:
 
 def starts_entry(line: str) -> bool:
     """Tell whether a line starts an unnumbered reference (its first author, then more)."""
-    return bool(ENTRY_START.match(line.strip()))
+    return bool(ENTRY_START.match(_unbulleted(line)))
+
+
+def _unbulleted(line: str) -> str:
+    """Return a line without the bullet a list may give each reference ("- Smith, J. ...")."""
+    return _BULLET.sub("", line.strip(), count=1)
 
 
 def split_entries(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -79,7 +85,7 @@ def split_entries(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     entries: list[tuple[int, list[str]]] = []
     ended = True
     for page, line in lines:
-        text = line.strip()
+        text = _unbulleted(line)
         if not text:
             ended = True
             continue

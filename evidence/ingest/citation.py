@@ -157,22 +157,26 @@ def _read_source(text: str, year: re.Match[str]) -> _Source | None:
 
 
 def _find_source(text: str) -> _Source | None:
-    """Pick the year whose source block reads best; on a tie, a year in parentheses (Harvard,
-    APA: "(2010) ... Science 330:1774", whose page reads as a year too), else the later one."""
+    """Pick the year whose source block reads best; on a tie, a year in parentheses over
+    another year (Harvard, APA: "(2010) ... Science 330:1774", whose page reads as a year), else
+    the later one (the same year again: "(2016). Title. Database (Oxford), 2016.")."""
     best: _Source | None = None
-    best_rank = (0, False)
+    best_bracketed = False
     for year in _YEAR.finditer(text):
         if _DATE_BEFORE.search(text, max(0, year.start() - 24), year.start()):
             continue  # "2019 Jan 2; 2019 Jan 2": a second (online) date, not the source
         source = _read_source(text, year)
         if source is None:
             continue
-        bracketed = text[year.start() - 1 : year.start()] == "(" and text[source.end :].startswith(
-            ")"
-        )
-        rank = (source.score, bracketed)
-        if best is None or rank >= best_rank:
-            best, best_rank = source, rank
+        before, after = text[year.start() - 1 : year.start()], text[source.end :]
+        bracketed = before == "(" and after.startswith(")")
+        ties = best is not None and source.score == best.score
+        if (
+            best is None
+            or source.score > best.score
+            or (ties and (bracketed or not best_bracketed or source.year == best.year))
+        ):
+            best, best_bracketed = source, bracketed
     return best
 
 

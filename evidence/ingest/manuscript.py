@@ -34,7 +34,7 @@ REFERENCES_HEADING = re.compile(
 )
 # Periods that do not end a sentence: "et al.", "Fig.", "e.g.", "M. tuberculosis".
 ABBREVIATION = re.compile(
-    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|cf|resp|pp)"
+    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|eqs|cf|resp|pp|suppl|vol|sect|ch)"
     r"|\b[A-Z]|\d)\.$",
     re.IGNORECASE,
 )
@@ -188,7 +188,7 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
     current: list[_Line] = []
     for line in [*lines, _Line(0, "")]:
         # A blank line ends a paragraph, and a list item starts one ("- ...", "2. ...").
-        if current and (not line.text.strip() or _LIST_ITEM.match(line.text)):
+        if current and (not line.text.strip() or _starts_item(line.text, current[-1].text)):
             text = " ".join(part.text.strip() for part in current)
             if not _is_heading(text):
                 paragraphs.append((current[0].page, text))
@@ -196,6 +196,20 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
         if line.text.strip():
             current.append(_Line(line.page, _BULLET.sub("", line.text, count=1)))
     return paragraphs
+
+
+def _starts_item(line: str, before: str) -> bool:
+    """Tell whether a line starts a list item: a bullet always; a number when it is 1, or after
+    a line that ended a sentence or is short (a heading), not in a wrapped sentence ("…the
+    median age at diagnosis was\n55. Most patients" goes on)."""
+    if _BULLET.match(line):
+        return True
+    numbered = _LIST_ITEM.match(line)
+    if not numbered:
+        return False
+    first = re.match(r"\s*1[.)]", line) is not None
+    ended = not re.search(r"[\w,(–-]$", before.rstrip())
+    return first or ended or len(before.strip()) <= 40
 
 
 def _is_heading(text: str) -> bool:

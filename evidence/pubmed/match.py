@@ -56,6 +56,8 @@ def same_surname(written: str, pubmed: str) -> bool:
     folded = fold(written)
     if folded in (fold(pubmed), fold(pubmed.translate(_TRANSLITERATED))):
         return True
+    if fold(written.translate(_TRANSLITERATED)) == fold(pubmed):  # "Müller" for "Mueller"
+        return True
     words = pubmed.split()
     while len(words) > 1 and words[0].lower() in PARTICLES:
         words = words[1:]

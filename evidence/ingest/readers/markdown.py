@@ -23,7 +23,11 @@ _PARSER = MarkdownIt("commonmark").enable("table")
 _SUPERSCRIPTS = str.maketrans("0123456789,-–", "⁰¹²³⁴⁵⁶⁷⁸⁹,⁻⁻")
 _TAG = re.compile(r"<[^>]*>")
 # A deck's settings before its first slide (Marp, reveal.js): "---\nmarp: true\n---".
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.DOTALL)
+# Only "key: value" lines (and their indented or listed values) between the rules: a deck that
+# opens with a rule and a slide is not front matter.
+_FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\n(?:[\w-]+[ \t]*:.*\n(?:[ \t]+\S.*\n)*)+(?:---|\.\.\.)[ \t]*\n"
+)
 _SUP_OPEN = re.compile(r"<sup\b[^>]*>", re.IGNORECASE)
 _SUP_CLOSE = re.compile(r"</sup\s*>", re.IGNORECASE)
 
