@@ -34,9 +34,9 @@ from evidence.ingest.citation_patterns import (
     is_collective,
     normalise_text,
     split_authors,
-    split_title_journal,
     strip_label,
 )
+from evidence.ingest.title_journal import split_title_journal
 
 __all__ = ["ParsedCitation", "parse_citation", "work_key"]
 

@@ -1,4 +1,5 @@
-"""Text cleaning, identifiers, author names and title/journal for `evidence.ingest.citation`.
+"""Text cleaning, identifiers and author names for `evidence.ingest.citation` (title and journal:
+`evidence.ingest.title_journal`).
 
 Pure helpers over strings. Each pattern names the written form it reads; a form it does not
 know is left alone rather than guessed.
@@ -243,85 +244,3 @@ def split_authors(region: str) -> list[tuple[str, str]]:
             merged.extend(_split_run_on(chunk))
     names = [(c.strip(" ."), "") if _is_collective_chunk(c) else split_name(c) for c in merged]
     return [name for name in names if name and name[0]]
-
-
-# --- title and journal --------------------------------------------------------------------
-
-# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy'.
-_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
-# A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
-_ABBREVIATION = re.compile(
-    r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\."
-)
-# A journal dotted word by word ("J. Neuropathol. Exp. Neurol.", "j. neurosci."): one word a
-# piece, of any length and case.
-_DOTTED_WORD = re.compile(r"[A-Za-z][A-Za-z&\-]{0,20}\.")
-# Words that mark a title, not a journal, when a title runs into the journal without a stop.
-_FUNCTION_WORDS = frozenset(
-    {"with", "from", "into", "over", "under", "between", "among", "after", "before", "during"}
-    | {"without", "their", "through", "and", "the", "for", "von", "und", "der", "des", "les"}
-)
-_JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
-_JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
-
-
-_NLM_SUBTITLE = re.compile(r"\w \: (?:[a-z]|[A-Z]{2,}\b)")
-
-
-def _journal_tail(piece: str) -> int:
-    """Find where a journal starts in a sentence that runs on from the title without a stop."""
-    if _NLM_SUBTITLE.search(piece):
-        return 0  # NLM's full title: "The Journal of neuroscience : the official journal of ..."
-    tokens = [t.group() for t in re.finditer(r"\S+", piece)]
-    words = (t.strip(",:;()") for t in tokens)
-    if not any(re.fullmatch(r"[a-z][a-z\-]{3,}", w) and w not in _FUNCTION_WORDS for w in words):
-        return 0  # only capitalised and function words: "Therapeutics and Clinical Risk ..."
-    at = len(tokens)
-    while at > 0:
-        word = tokens[at - 1].lstrip(".")
-        joins = at > 1 and word in _JOURNAL_JOINER and _JOURNAL_WORD.fullmatch(tokens[at - 2])
-        if not (_JOURNAL_WORD.fullmatch(word) or joins):
-            break
-        at -= 1
-    if at in (0, len(tokens)):
-        return 0
-    offsets = [m.start() for m in re.finditer(r"\S+", piece)]
-    return offsets[at] + len(tokens[at]) - len(tokens[at].lstrip("."))
-
-
-def split_title_journal(text: str) -> tuple[str | None, str | None]:
-    """Split the words before the year into title and journal (the last sentence)."""
-    text = text.strip(" ,;:(")
-    if not text:
-        return None, None
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)]
-    journal_at = len(starts) - 1
-    single_words = " " not in text[starts[-1] :].strip()
-    abbreviated = False
-    lower_case = text[starts[-1] :].strip()[:1].islower()
-    while journal_at > 0:
-        piece = text[starts[journal_at - 1] : starts[journal_at]].strip()
-        # "Ann. Rheum. Dis.": short dotted pieces join the journal; a one-word title
-        # ("Vancomycin. Mayo Clin Proc") does not, unless the journal is dotted word by word.
-        short = len(piece) <= 7 or single_words
-        # A long dotted word ("Neuropathol.") joins only a journal plainly abbreviated
-        # already ("Exp. Neurol."), not a full word's ("Perspective. Evolution.").
-        dotted = (
-            single_words
-            and _DOTTED_WORD.fullmatch(piece) is not None
-            and (len(piece) <= 11 or abbreviated)
-            and (piece[:1].isupper() or lower_case)  # "j. neurosci.", not "E. coli."
-        )
-        if not (dotted or (short and _ABBREVIATION.fullmatch(piece))):
-            break
-        abbreviated = abbreviated or len(piece) <= 5
-        single_words = single_words and " " not in piece
-        journal_at -= 1
-    start = starts[journal_at]
-    if journal_at == len(starts) - 1:
-        start += _journal_tail(text[start:])
-    journal = text[start:].strip(" ,;:\"'")
-    if ". " not in journal:
-        journal = journal.rstrip(".")
-    title = text[:start].strip(" .,;:\"'")
-    return title or None, journal or None
