@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from evidence.claim_views import ClaimPublic, claims_by_ids
+from evidence.cursors import fingerprint
 from evidence.documents import MAX_ID, DocumentPublic, list_documents
 from evidence.errors import InputError, NotFoundError
 from evidence.ingest.language import query_tokens
@@ -99,7 +100,8 @@ def list_citations_by(
 ) -> CitationPage:
     """Return one page of citations in id order, filtered by stored verdict and document."""
     check_limit(limit)
-    after = read_cursor(cursor)
+    listing = fingerprint(verdict, document_id)
+    after = read_cursor(cursor, listing)
     query = select(Citation.id).order_by(col(Citation.id)).limit(limit + 1)
     if verdict is not None:
         query = query.where(citation_verdict_is(verdict))
@@ -110,7 +112,7 @@ def list_citations_by(
         query = query.where(col(Citation.id) > after)
     ids = [citation_id for citation_id in session.exec(query).all() if citation_id is not None]
     page = ids[:limit]
-    next_cursor = write_cursor(page[-1]) if len(ids) > limit else None
+    next_cursor = write_cursor(page[-1], listing) if len(ids) > limit else None
     return CitationPage(items=_citations_public(session, page), next_cursor=next_cursor)
 
 
@@ -169,7 +171,8 @@ def search_papers(
     abstract, MeSH headings, keywords: what finds the claims citing them) hold every word of
     `q`, Chinese or English, newest first, through the search index; else all, in id order."""
     check_limit(limit)
-    after = read_cursor(cursor)
+    listing = fingerprint(q)
+    after = read_cursor(cursor, listing)
     if q is not None and q.strip():
         tokens = query_tokens(q)
         if not tokens:  # only punctuation or stop words, as for claims
@@ -183,7 +186,7 @@ def search_papers(
             query = query.where(col(Paper.id) > after)
         ids = [i for i in session.exec(query.order_by(col(Paper.id)).limit(limit + 1)) if i]
     page = ids[:limit]
-    next_cursor = write_cursor(page[-1]) if len(ids) > limit else None
+    next_cursor = write_cursor(page[-1], listing) if len(ids) > limit else None
     return PaperPage(items=_papers_public(session, page), next_cursor=next_cursor)
 
 
@@ -205,22 +208,27 @@ def _papers_public(session: Session, paper_ids: Sequence[int]) -> list[PaperPubl
     ]
 
 
-def write_cursor(last_id: int) -> str:
-    """Return an opaque cursor that resumes after this id."""
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+def write_cursor(last_id: int, listing: str = "") -> str:
+    """Return an opaque cursor that resumes after this id, in this listing (its filters'
+    fingerprint, evidence.cursors)."""
+    raw = f"id:{last_id}:{listing}" if listing else f"id:{last_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def read_cursor(cursor: str | None) -> int | None:
-    """Return the id a cursor resumes after, or raise InputError for one we did not give out."""
+def read_cursor(cursor: str | None, listing: str = "") -> int | None:
+    """Return the id a cursor resumes after, or raise InputError for one we did not give out
+    or gave out for another listing (other filters)."""
     if not cursor:
         return None
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, number = text.partition(":")
+        prefix, _, rest = text.partition(":")
+        number, _, of = rest.partition(":")
         last_id = int(number)
     except (ValueError, binascii.Error):
-        last_id = -1
-        prefix = ""
+        last_id, prefix, of = -1, "", ""
     if prefix != "id" or not 0 <= last_id <= MAX_ID:
         raise InputError("cursor is not one this API gave out")
+    if of != listing:
+        raise InputError("cursor belongs to another listing: pass it with the same filters")
     return last_id

@@ -183,6 +183,17 @@ def test_api_a_cursor_is_refused_by_another_search(seeded: TestClient) -> None:
     assert seeded.get("/claims", params={"q": "IL-6", "cursor": cursor}).status_code == 200
 
 
+def test_api_a_listing_cursor_is_refused_by_other_filters(seeded: TestClient) -> None:
+    """Citations by verdict, papers by words: a cursor resumes its own listing only."""
+    cursor = seeded.get("/citations", params={"limit": 3}).json()["next_cursor"]
+    answer = seeded.get("/citations", params={"verdict": "verified", "cursor": cursor})
+    assert answer.status_code == 422 and "another listing" in answer.text
+    assert seeded.get("/citations", params={"limit": 3, "cursor": cursor}).status_code == 200
+    cursor = seeded.get("/papers", params={"limit": 2}).json()["next_cursor"]
+    answer = seeded.get("/papers", params={"q": "interleukin", "cursor": cursor})
+    assert answer.status_code == 422 and "another listing" in answer.text
+
+
 def test_api_claims_filter_by_document_verdict_and_pmid(seeded: TestClient) -> None:
     by_pmid = seeded.get("/claims", params={"pmid": NAKAHARA}).json()["items"]
     assert [c["text"] for c in by_pmid][-1] == "IL-6通过刺激生成VEGF形成血管翳，破坏关节"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import math
 from collections import defaultdict
@@ -16,6 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from evidence.claim_views import ClaimColumns, ClaimPublic, claims_shaped
+from evidence.cursors import fingerprint
 from evidence.documents import MAX_ID
 from evidence.errors import InputError
 from evidence.ingest.language import query_tokens
@@ -90,7 +90,7 @@ def search_claims(
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     _refuse_nul(q, topic)
-    search = _fingerprint(q, topic, document_id, verdict, pmid)
+    search = fingerprint(q, topic, document_id, verdict, pmid)
     after = _read_cursor(cursor, search)
     if document_id is not None:
         get_document(session, document_id)  # NotFoundError, not an empty page, for a typo
@@ -226,12 +226,6 @@ def _order(row: Row) -> tuple[float, int]:
 
 def _follows(row: Row, after: Row | None) -> bool:
     return after is None or _order(row) > _order(after)
-
-
-def _fingerprint(*asked: object) -> str:
-    """Name a search (its words and filters) in a few characters, for its cursors to carry: a
-    cursor passed to another search would skip or repeat that search's claims."""
-    return hashlib.blake2b(json.dumps(asked).encode(), digest_size=6).hexdigest()
 
 
 def _write_cursor(score: float, claim_id: int, search: str) -> str:
