@@ -348,7 +348,7 @@ def test_a_chinese_manuscript_cites_english_names_with_no_space_before_等() -> 
     assert all(m.reference is not None for c in document.claims for m in c.markers)
 
 
-def test_a_deck_citing_by_author_and_year_stays_a_deck() -> None:
+def test_a_deck_citing_by_author_and_year_stays_a_deck_and_is_linked() -> None:
     """Bullets citing "(Smolen et al., 2019)" and a last slide of sources: slides, not
     sentences glued across slide titles."""
     slides = [
@@ -363,7 +363,18 @@ def test_a_deck_citing_by_author_and_year_stays_a_deck() -> None:
     ]
     source = read_document_bytes("\n\n\n".join(slides).encode(), filename="deck.txt")
     assert len(source.pages) == 4
-    assert extract_document(source).kind == "slides"
+    deck = extract_document(source)
+    assert deck.kind == "slides"
+    # Its bullets cite the sources slide by author and year, and keep their slides.
+    cited = {
+        (c.page_number, c.text): [deck.references[i].parsed.first_author for i in c.cites]
+        for c in deck.claims
+        if c.cites
+    }
+    assert cited == {
+        (1, "Upadacitinib achieved remission in 29% of patients"): ["Smolen"],
+        (2, "Herpes zoster is more frequent"): ["Winthrop"],
+    }
 
 
 def test_second_authors_are_told_apart_by_whole_names() -> None:

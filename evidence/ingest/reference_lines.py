@@ -17,12 +17,15 @@ _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 ET_AL = re.compile(r"\bet\s*al\b|等\s*[.,]", re.IGNORECASE)
 VOLUME_PAGES = re.compile(r"\d+\s*(?:\([^)]{0,20}\))?\s*[:;：_]\s*[eES]?\d+")
-# "Tamura T, ...", "Sukoff Rizzo SJ, ...", "T. Robak ...", "Jean-Michel Dayer ...".
+# "Tamura T, ...", "Sukoff Rizzo SJ, ...", "T. Robak ...", "Jean-Michel Dayer ...", and APA's
+# "Smolen, J. S., ...".
 NAME_START = re.compile(
     r"^(?:[A-Z][A-Za-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?\s+[A-Z]{1,3}\b"
+    r"|[A-Z][A-Za-z'’\-]+,\s(?:[A-Z]\.\s?-?){1,3}(?=[,&(\s]|$)"
     r"|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z]"
     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.\s*)*[A-Z][a-z]+)"
 )
+APA_YEAR = re.compile(r"\(\s*(?:1[89]|20)\d{2}[a-z]?\s*\)\.")  # "Smolen, J. S. (2019). Title."
 GB_T_7714 = re.compile(r"\[[JMCD]\]")  # Chinese references mark the kind: [J] journal, [M] book
 
 
@@ -77,6 +80,7 @@ def looks_like_reference(text: str, *, numbered: bool) -> bool:
     if count_cjk(text) and not (GB_T_7714.search(text) or ET_AL.search(text)):
         return False
     signals = [bool(ET_AL.search(text)), bool(VOLUME_PAGES.search(text))]
+    signals.append(bool(APA_YEAR.search(text)))
     name_first = bool(NAME_START.match(text))
     if numbered:
         return any(signals) or name_first
