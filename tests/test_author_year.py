@@ -435,3 +435,23 @@ def test_no_text_makes_the_citation_patterns_backtrack_for_long(text: str) -> No
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_year_after_a_semicolon_is_the_authors_before_it() -> None:
+    """Harvard's "(Smith et al. 2019; 2020; Lee 2021)": 2020 is Smith's too."""
+    body = ["Tocilizumab reduced the symptoms markedly in both trials (Smith et al. 2019; 2020;"
+            " Lee 2021)."]  # fmt: skip
+    references = [
+        "Smith J, Brown A, Green B (2019) Tocilizumab and fatigue. Rheumatology 58:200-210",
+        "Smith J, Brown A, Green B (2020) Tocilizumab and pain. Rheumatology 59:10-20",
+        "Lee K (2021) Osteoclasts in RA. Bone 130:115-120",
+    ]
+    document = extract_manuscript([manuscript(body, references, between="\n")])
+    assert document is not None
+    (claim,) = document.claims
+    assert claim.text == "Tocilizumab reduced the symptoms markedly in both trials."
+    assert [(m.label, m.reference) for m in claim.markers] == [
+        ("Smith et al., 2019", 0),
+        ("Smith et al., 2020", 1),
+        ("Lee, 2021", 2),
+    ]

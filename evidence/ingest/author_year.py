@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from evidence.ingest.author_year_list import (
     PARTICLE,
@@ -51,6 +51,10 @@ _YEAR_ITEM = rf"(?:{YEAR}[a-z]?(?!\d)|{UNDATED})"
 _YEAR_ITEMS = (
     rf"(?P<years>{_YEAR_ITEM}"
     rf"(?:\s*+[,，]\s*+(?:{_YEAR_ITEM}|[a-z](?=\s*[,，;；)）\]])))*)"
+)
+# Years alone after a semicolon, in parentheses that cite: "(Smith et al. 2019; 2020)".
+_YEARS_ALONE = re.compile(
+    rf"[;；]\s*+(?P<years>{_YEAR_ITEM}(?:\s*+[,，]\s*+{_YEAR_ITEM})*)\s*+(?=[;；)）])"
 )
 _YEAR_PARTS = re.compile(rf"(?P<year>{YEAR}|{UNDATED})?(?P<suffix>[a-z])?")
 # After the first author: "et al." (", et al.'s"), "等", "and colleagues", every other author
@@ -100,6 +104,11 @@ class AuthorYearCitation:
     label: str
     reference: int | None  # None: it names no listed work, or several
     listed: bool  # its author is one the list has
+    # Who cites, for a year after a semicolon that carries on ("(Smith et al. 2019; 2020)"):
+    # the authors as written, the first surname folded, what follows it folded.
+    authors: str = ""
+    surname: str = ""
+    rest: str = ""
 
 
 class AuthorYearIndex:
@@ -132,6 +141,12 @@ class AuthorYearIndex:
             for match in self._pattern.finditer(unaccented):
                 if self._reads_as_name(sentence, match) and _cites(match, groups):
                     found += self._cited(sentence, match, known=True)
+        for start, end in groups:  # "(Smith et al. 2019; 2020)": the year after ";" is Smith's
+            for alone in _YEARS_ALONE.finditer(unaccented, start, end):
+                before = [c for c in found if start < c.start and c.end <= alone.start()]
+                if before:
+                    at = replace(before[-1], start=alone.start("years"), end=alone.end("years"))
+                    found += self._years_cited(at, alone.group("years"))
         taken = [(c.start, c.end) for c in found]
         for start, end in groups:  # cited, but no listed work by that name
             for match in _ANY_CITATION.finditer(unaccented, start, end):
@@ -153,21 +168,27 @@ class AuthorYearIndex:
         self, sentence: str, match: re.Match[str], *, known: bool
     ) -> list[AuthorYearCitation]:
         authors = " ".join(sentence[match.start() : match.start("years")].split())
-        authors = authors.rstrip(" ,，(（[")
-        surname = fold(match.group("first"))
-        surname = self._aliases.get(surname, surname)
-        rest = fold(match.group("rest") or "")
+        who = AuthorYearCitation(
+            match.start(), match.end(), "", None, known,
+            authors=authors.rstrip(" ,，(（["),
+            surname=self._aliases.get(fold(match.group("first")), fold(match.group("first"))),
+            rest=fold(match.group("rest") or ""),
+        )  # fmt: skip
+        return self._years_cited(who, match.group("years"))
+
+    def _years_cited(self, who: AuthorYearCitation, years: str) -> list[AuthorYearCitation]:
+        """Return a citation for each year these authors are cited with ("2019a, b, 2020")."""
         cited: list[AuthorYearCitation] = []
         year = ""
-        for item in re.split(r"\s*[,，]\s*", match.group("years")):
+        for item in re.split(r"\s*[,，]\s*", years):
             parts = _YEAR_PARTS.fullmatch(item)
             if parts is None:
                 continue
             year = parts.group("year") or year  # "2019a, b": b is 2019's too
             letter = parts.group("suffix")
-            label = f"{authors}, {year}{letter or ''}"[:LABEL_SIZE]
-            reference = self._named(surname, rest, year_key(year), letter) if known else None
-            cited.append(AuthorYearCitation(match.start(), match.end(), label, reference, known))
+            label = f"{who.authors}, {year}{letter or ''}"[:LABEL_SIZE]
+            named = self._named(who.surname, who.rest, year_key(year), letter)
+            cited.append(replace(who, label=label, reference=named if who.listed else None))
         return cited
 
     def _named(self, surname: str, rest: str, year: str, letter: str | None) -> int | None:
