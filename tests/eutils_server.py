@@ -184,6 +184,12 @@ class EUtilsServer:
         with self._lock:
             self._faults[utility].extend(answers)
 
+    def fail_everything(self) -> None:
+        """Answer every request to the utilities a resolution uses with a 400 (no retry mends
+        it): PubMed failing throughout."""
+        for utility in ("ecitmatch.cgi", "esearch.fcgi", "efetch.fcgi", "esummary.fcgi"):
+            self.fail_next(utility, *[Canned.failure(400)] * 100)
+
     def requests(self, utility: str | None = None) -> list[LoggedRequest]:
         """Return the logged requests, to one utility or to all."""
         with self._lock:

@@ -24,7 +24,7 @@ from evidence.ingest.pipeline import ingest_file
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
-from tests.eutils_server import Canned, EUtilsServer
+from tests.eutils_server import EUtilsServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # Starlette would rather have httpx2
@@ -510,8 +510,7 @@ def test_api_enrich_answers_502_when_pubmed_fails_and_stores_nothing(
     database_url: str, eutils_server: Callable[..., EUtilsServer]
 ) -> None:
     server = eutils_server()
-    for utility in ("ecitmatch.cgi", "esearch.fcgi", "efetch.fcgi", "esummary.fcgi"):
-        server.fail_next(utility, *[Canned.failure(400)] * 100)  # no retry mends a 400
+    server.fail_everything()
     settings = Settings(database_url=database_url, api_keys=[KEY], eutils_url=server.url)
     with open_client(create_app(settings)) as client:
         document_id = upload(client, "deck.txt", SEED_DECK.read_bytes()).json()["report"][

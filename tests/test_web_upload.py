@@ -13,7 +13,7 @@ from evidence.config import Settings
 from evidence.pubmed.importer import import_files
 from evidence.pubmed.parse import parse_pubmed_xml
 from tests.conftest import SEED_DECK, SNAPSHOT
-from tests.eutils_server import Canned, EUtilsServer
+from tests.eutils_server import EUtilsServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # Starlette would rather have httpx2
@@ -95,8 +95,7 @@ def test_an_upload_whose_lookup_fails_says_the_document_is_stored(
 ) -> None:
     """PubMed failing after the document is stored: a 502 page that says so and leads to it."""
     server = eutils_server()
-    for utility in ("ecitmatch.cgi", "esearch.fcgi", "efetch.fcgi", "esummary.fcgi"):
-        server.fail_next(utility, *[Canned.failure(400)] * 100)  # no retry mends a 400
+    server.fail_everything()
     settings = {"api_keys": [KEY], "eutils_url": server.url, "ncbi_api_key": "k"}
     with client_of(database_url, **settings) as client:
         failed = upload(client, SEED_DECK.read_bytes(), SEED_DECK.name, key=KEY, lookup="true")

@@ -64,9 +64,8 @@ _SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
 DECK_PAGE = 600  # characters: most of a deck's pages hold fewer, a manuscript's more
 _LONG_NUMBER = re.compile(
-    r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）]|(?P<raised>(?!))x)"
-    r"\s*(?P<body>.+)$"
-)  # the groups NUMBERED has, which numbered_label reads (none raised)
+    r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）])\s*(?P<body>.+)$"
+)  # NUMBERED's groups but the superscript one, which numbered_label reads
 _LONE_PARENTHESES = re.compile(r"[(（][^()（）]*[)）][.。]?")
 
 

@@ -39,7 +39,8 @@ class ReferenceLine:
 
 def numbered_label(numbered: re.Match[str]) -> str:
     """Return the number of a NUMBERED match, in ASCII digits."""
-    label = numbered.group("bracket") or numbered.group("plain") or numbered.group("raised")
+    groups = numbered.groupdict()
+    label = groups["bracket"] or groups["plain"] or groups.get("raised")
     return str(label).translate(_FROM_SUPERSCRIPT)
 
 
