@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from evidence.ingest.extract import extract_document
-from evidence.ingest.manuscript import split_sentences
 from evidence.ingest.readers import read_document, read_document_bytes
+from evidence.ingest.sentences import split_sentences
 from tests.conftest import DATA
 
 ARTICLES = sorted((DATA / "manuscripts").glob("*.txt"))
@@ -53,6 +53,42 @@ def test_sentences_keep_abbreviations_whole() -> None:
         "M. tuberculosis stores lipids, as Garton et al. showed [2].",
         "B. subtilis does not (e.g. in Fig. 2).",
         "It grows [3].",
+    ]
+
+
+def test_a_number_ending_a_sentence_ends_it_but_an_inline_list_number_does_not() -> None:
+    """Each sentence keeps its own citation: "in 2019." and "P < 0.001." end theirs."""
+    paragraph = (
+        "Tocilizumab raised haemoglobin in the trials published in 2019. It lowered hepcidin [2]."
+        " The difference was significant, P < 0.001. Patients were excluded for these reasons:"
+        " 1. Active infection; 2. Pregnancy [3]."
+    )
+    assert split_sentences(paragraph) == [
+        "Tocilizumab raised haemoglobin in the trials published in 2019.",
+        "It lowered hepcidin [2].",
+        "The difference was significant, P < 0.001.",
+        "Patients were excluded for these reasons: 1. Active infection; 2. Pregnancy [3].",
+    ]
+
+
+def test_section_headings_leading_a_paragraph_are_no_part_of_its_first_claim(
+    tmp_path: Path,
+) -> None:
+    """A heading on a line of its own, the paragraph starting on the next line, is left out as
+    headings standing alone are; a short line that wraps a sentence is not a heading."""
+    path = tmp_path / "sections.txt"
+    path.write_text(
+        "Introduction\nInterleukin-6 drives the anaemia of rheumatoid arthritis [1].\n\n"
+        "2.1 Study population\nWe enrolled 66 patients with active disease [2].\n"
+        "PATIENTS AND METHODS\nAll patients were treated with\n"
+        "Tocilizumab 8 mg/kg every four weeks [3].\n\n" + REFERENCES,
+        encoding="utf-8",
+    )
+    document = extract_document(read_document(path))
+    assert [(c.text, [m.label for m in c.markers]) for c in document.claims] == [
+        ("Interleukin-6 drives the anaemia of rheumatoid arthritis.", ["1"]),
+        ("We enrolled 66 patients with active disease.", ["2"]),
+        ("All patients were treated with Tocilizumab 8 mg/kg every four weeks.", ["3"]),
     ]
 
 
@@ -141,10 +177,7 @@ def test_a_wrapped_line_starting_with_a_number_goes_on_its_sentence(tmp_path: Pa
     )
     document = extract_document(read_document(path))
     assert [(c.text, [m.label for m in c.markers]) for c in document.claims] == [
-        (
-            # One paragraph, as before; a number ending a sentence does not end it here.
-            "In the cohort of rheumatoid arthritis patients the median age at diagnosis was 55."
-            " Most of them received methotrexate as first-line therapy.",
-            ["1"],
-        )
+        # One paragraph, as before, of two sentences: the number ends the first.
+        ("In the cohort of rheumatoid arthritis patients the median age at diagnosis was 55.", []),
+        ("Most of them received methotrexate as first-line therapy.", ["1"]),
     ]

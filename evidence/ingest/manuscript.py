@@ -19,6 +19,7 @@ from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
 from evidence.ingest.markers import BRACKETS, SUPERSCRIPT, find_bracket_markers, remove_markers
 from evidence.ingest.reference_lines import NUMBERED, numbered_label
+from evidence.ingest.sentences import SENTENCE_CLOSE, split_sentences
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -32,22 +33,6 @@ REFERENCES_HEADING = re.compile(
     r"|works cited|参考文献)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
-# Periods that do not end a sentence: "et al.", "Fig.", "e.g.", "M. tuberculosis".
-ABBREVIATION = re.compile(
-    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|eqs|cf|resp|pp|suppl|vol|sect|ch)"
-    r"|\b[A-Z]|\d)\.$",
-    re.IGNORECASE,
-)
-# A sentence's end, after the superscript citation numbers that may follow its full stop
-# ("in RA.¹² The"): they are the sentence's.
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
-_MARKERS = rf"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹][{_SUPERSCRIPTS}]*)?"  # "¹²", "¹,²", "¹⁻³", or none
-# What a sentence starts with: a capital, a bracket or quote, a number ("66 patients"), or a
-# word whose capitals follow a lower-case start ("mRNA", "siRNA", "p53", "eGFR").
-SENTENCE_END = re.compile(
-    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘]|\d|[a-z]{{1,3}}[A-Z0-9])"
-    rf"|(?<=[。！？])(?P<cjk>{_MARKERS})"
-)
 # A list item in text: a bullet ("-", "*", "•") or a number ("1.", "2)") leading a line.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•●▪◦]|\d{1,2}[.)])\s+\S")
 _BULLET = re.compile(r"^\s*[-*•●▪◦]\s+(?=\S)")  # taken off a claim; a number is kept
@@ -60,13 +45,23 @@ _LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _NAMED = re.compile(
     r"(?:[A-Z][a-z][\w'’\-]*|(?:^|(?<=[\s,，、;；]))[\u4e00-\u9fff]{2,3})[*†‡§]*[⁰¹²³⁴⁵⁶⁷⁸⁹]"
 )
-_SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")
 MIN_WORDS = 4
 DECK_PAGE = 600  # characters: most of a deck's pages hold fewer, a manuscript's more
 _LONG_NUMBER = re.compile(
     r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）])\s*(?P<body>.+)$"
 )  # NUMBERED's groups but the superscript one, which numbered_label reads
-_LONE_PARENTHESES = re.compile(r"[(（][^()（）]*[)）][.。]?")
+# A line that is a section's heading, though no blank line follows it ("Introduction\nIL-6 is…"):
+# a usual section's name, numbered or not; a numbered subsection ("2.1 Study population"); or
+# capitals alone ("PATIENTS AND METHODS").
+_SECTION_NAME = re.compile(
+    r"(?:\d+(?:\.\d+)*\.?\s+)?(?:abstract|background|introduction|methods?|materials? and methods"
+    r"|patients and methods|study design|statistical analys[ie]s|results|discussion|conclusions?"
+    r"|limitations|objectives?|aims?|summary|acknowledge?ments|funding|conflicts? of interest"
+    r"|摘要|背景|引言|前言|目的|方法|结果|讨论|结论)\s*[:：]?",
+    re.IGNORECASE,
+)
+_SUBSECTION = re.compile(r"\d+\.\d+(?:\.\d+)*\.?\s+[A-Z][^.!?。]{0,80}")
+_CAPITALS = re.compile(r"[A-Z][A-Z ,&/-]{3,60}")
 
 
 @dataclass(frozen=True)
@@ -186,15 +181,27 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
     paragraphs: list[tuple[int, str]] = []
     current: list[_Line] = []
     for line in [*lines, _Line(0, "")]:
-        # A blank line ends a paragraph, and a list item starts one ("- ...", "2. ...").
-        if current and (not line.text.strip() or _starts_item(line.text, current[-1].text)):
+        # A blank line or a heading ends a paragraph; a list item starts one ("- ...", "2. ...").
+        heading = _section_heading(line.text)
+        ends = not line.text.strip() or heading
+        if current and (ends or _starts_item(line.text, current[-1].text)):
             text = " ".join(part.text.strip() for part in current)
             if not _is_heading(text):
                 paragraphs.append((current[0].page, text))
             current = []
-        if line.text.strip():
+        if line.text.strip() and not heading:
             current.append(_Line(line.page, _BULLET.sub("", line.text, count=1)))
     return paragraphs
+
+
+def _section_heading(line: str) -> bool:
+    """Tell a line that is a section's heading by its words alone (see _SECTION_NAME)."""
+    text = line.strip()
+    if not text or not (text[0].isupper() or text[0].isdigit() or "\u4e00" <= text[0] <= "\u9fff"):
+        return False
+    if len(text.split()) > 10:
+        return False
+    return any(pattern.fullmatch(text) for pattern in (_SECTION_NAME, _SUBSECTION, _CAPITALS))
 
 
 def _starts_item(line: str, before: str) -> bool:
@@ -218,42 +225,12 @@ def _is_heading(text: str) -> bool:
     hepcidin¹ and reduced iron absorption²")."""
     if text.startswith("#") or _LEADING_SUPERSCRIPT.match(text):
         return True
-    if _SENTENCE_CLOSE.search(text):
+    if SENTENCE_CLOSE.search(text):
         return False
     numbered = len(SUPERSCRIPT.findall(text))
     if numbered and len(_NAMED.findall(text)) >= numbered:
         return True  # every superscript numbers a name: authors
     return len(text.split()) <= 8 and not BRACKETS.search(text) and not numbered
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph into sentences, keeping "et al." and "M. tuberculosis" whole."""
-    sentences: list[str] = []
-    start = 0
-    for match in SENTENCE_END.finditer(paragraph):
-        markers_end = match.end("latin" if match.group("latin") is not None else "cjk")
-        candidate = paragraph[start:markers_end].strip()
-        last_word = candidate.split()[-1].rstrip(_SUPERSCRIPTS) if candidate.split() else ""
-        if not candidate or ABBREVIATION.search(last_word):
-            continue
-        sentences.append(candidate)
-        start = match.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return _parentheses_joined(sentences)
-
-
-def _parentheses_joined(sentences: list[str]) -> list[str]:
-    """Give a sentence the parentheses written after its full stop: "... stand? (Smith, 2019)."
-    cites for the sentence before it."""
-    joined: list[str] = []
-    for sentence in sentences:
-        if joined and _LONE_PARENTHESES.fullmatch(sentence):
-            joined[-1] = f"{joined[-1]} {sentence}"
-        else:
-            joined.append(sentence)
-    return joined
 
 
 def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> ExtractedClaim:

@@ -1,0 +1,59 @@
+"""Sentences of a paragraph: where a full stop ends one, keeping "et al.", "Fig. 2" and
+"M. tuberculosis" whole, and the citation numbers set after a full stop with its sentence."""
+
+from __future__ import annotations
+
+import re
+
+# Periods that do not end a sentence: "et al.", "Fig.", "e.g.", "M. tuberculosis".
+ABBREVIATION = re.compile(
+    r"(?:\b(?:al|fig|figs|e\.g|i\.e|vs|ca|approx|no|nos|ref|refs|dr|mr|mrs|st|eq|eqs|cf|resp|pp|suppl|vol|sect|ch)"
+    r"|\b[A-Z])\.$",
+    re.IGNORECASE,
+)
+# A number that a list written inline counts ("as follows: 1. Age over 65; 2. Anaemia"), or one
+# standing alone, is no sentence; a number ending a sentence ends it ("published in 2019.",
+# "P < 0.001.", "was 55.").
+_INLINE_ITEM = re.compile(r"(?:^\d+|[:;：；]\s*\d{1,2})\.$")
+# A sentence's end, after the superscript citation numbers that may follow its full stop
+# ("in RA.¹² The"): they are the sentence's.
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
+_MARKERS = rf"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹][{_SUPERSCRIPTS}]*)?"  # "¹²", "¹,²", "¹⁻³", or none
+# What a sentence starts with: a capital, a bracket or quote, a number ("66 patients"), or a
+# word whose capitals follow a lower-case start ("mRNA", "siRNA", "p53", "eGFR").
+SENTENCE_END = re.compile(
+    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘]|\d|[a-z]{{1,3}}[A-Z0-9])"
+    rf"|(?<=[。！？])(?P<cjk>{_MARKERS})"
+)
+SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")  # a line ending a sentence
+_LONE_PARENTHESES = re.compile(r"[(（][^()（）]*[)）][.。]?")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping "et al." and "M. tuberculosis" whole."""
+    sentences: list[str] = []
+    start = 0
+    for match in SENTENCE_END.finditer(paragraph):
+        markers_end = match.end("latin" if match.group("latin") is not None else "cjk")
+        candidate = paragraph[start:markers_end].strip()
+        last_word = candidate.split()[-1].rstrip(_SUPERSCRIPTS) if candidate.split() else ""
+        if not candidate or ABBREVIATION.search(last_word) or _INLINE_ITEM.search(candidate):
+            continue
+        sentences.append(candidate)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return _parentheses_joined(sentences)
+
+
+def _parentheses_joined(sentences: list[str]) -> list[str]:
+    """Give a sentence the parentheses written after its full stop: "... stand? (Smith, 2019)."
+    cites for the sentence before it."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and _LONE_PARENTHESES.fullmatch(sentence):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
