@@ -455,3 +455,59 @@ def test_a_year_after_a_semicolon_is_the_authors_before_it() -> None:
         ("Smith et al., 2020", 1),
         ("Lee, 2021", 2),
     ]
+
+
+SMITHS_2019 = [
+    "Smith, J. (2019). Fatigue in rheumatoid arthritis. Rheumatology, 58(1), 10–20.",
+    "Smith, A. (2019). Depression in rheumatoid arthritis. Journal of Psychiatric Research,"
+    " 110, 1–9.",
+    "Nemeth, E., Rivera, S., & Ganz, T. (2004). IL-6 mediates hypoferremia of inflammation."
+    " Journal of Clinical Investigation, 113(9), 1271–1276.",
+]
+
+
+def test_apa_initials_tell_two_first_authors_of_one_surname_apart() -> None:
+    """APA writes the initials when two first authors share a surname: "(J. Smith, 2019)"."""
+    body = (
+        "Fatigue lessened within weeks of starting tocilizumab (J. Smith, 2019). Depressive"
+        " symptoms improved as well (A. Smith, 2019). The two reports agree in most respects"
+        " (Smith, 2019). Interleukin-6 lowers serum iron (E. Nemeth et al., 2004)."
+    )
+    document = extract_manuscript([manuscript([body], SMITHS_2019)])
+    assert document is not None
+    assert cited(document) == {
+        "Fatigue lessened within weeks of starting tocilizumab.": [
+            ("J. Smith, 2019", "Smith 2019")
+        ],
+        "Depressive symptoms improved as well.": [("A. Smith, 2019", "Smith 2019")],
+        # Without initials, both works are named: none is, and verification says so.
+        "The two reports agree in most respects.": [("Smith, 2019", None)],
+        "Interleukin-6 lowers serum iron.": [("E. Nemeth et al., 2004", "Nemeth 2004")],
+    }
+    titles = [document.references[m.reference or 0].parsed.title for c in document.claims[:2]
+              for m in c.markers]  # fmt: skip
+    assert ["Fatigue" in (titles[0] or ""), "Depression" in (titles[1] or "")] == [True, True]
+
+
+def test_a_work_the_sentence_names_but_the_list_lacks_is_reported() -> None:
+    """ "Jones and Brown (2015) showed" names a work: missing from the list, it is a marker
+    naming nothing (dangling), as "(Jones & Brown, 2015)" is; a single capitalised word before
+    a year in parentheses is not taken for an author."""
+    body = (
+        "Jones and Brown (2015) showed that anaemia predicts joint damage in early arthritis."
+        " In Lee et al. (2020), hepcidin fell within two weeks of the first infusion. The"
+        " Protocol (2019) and the Guideline (2020) set the doses used in this study. Iron"
+        " absorption improved as hepcidin fell (Nemeth et al., 2004)."
+    )
+    document = extract_manuscript([manuscript([body], SMITHS_2019)])
+    assert document is not None
+    assert cited(document) == {
+        "Jones and Brown (2015) showed that anaemia predicts joint damage in early arthritis.": [
+            ("Jones and Brown, 2015", None)
+        ],
+        "In Lee et al. (2020), hepcidin fell within two weeks of the first infusion.": [
+            ("Lee et al., 2020", None)
+        ],
+        "The Protocol (2019) and the Guideline (2020) set the doses used in this study.": [],
+        "Iron absorption improved as hepcidin fell.": [("Nemeth et al., 2004", "Nemeth 2004")],
+    }

@@ -84,6 +84,9 @@ _NOT_AUTHORS = frozenset(
     | {"and", "or", "see", "also"}
 )
 _PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
+# Initials right before a surname, as APA writes them to tell two authors of one surname apart:
+# "J. Smith", "J. S. Smith", "J.-P. Martin".
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s*+(?:-\s*+)?){1,3}\s*+\Z")
 # What may stand in parentheses besides the citations: "e.g., ", "see ", "reviewed in", a page
 # ("p. 12", "pp. 3-4", ": 1818"), a table or figure ("Table 3", "Fig. 2").
 _ASIDE = re.compile(
@@ -109,6 +112,7 @@ class AuthorYearCitation:
     authors: str = ""
     surname: str = ""
     rest: str = ""
+    initial: str | None = None  # the first author's initial written before the surname
 
 
 class AuthorYearIndex:
@@ -154,6 +158,18 @@ class AuthorYearIndex:
                     continue
                 if not any(s < match.end() and match.start() < e for s, e in taken):
                     found += self._cited(sentence, match, known=False)
+                    taken.append(match.span())
+        # Named by the sentence's words, the year in parentheses, and not listed: "Jones and
+        # Brown (2015) showed", "Lee et al. (2020)"; a single name may be anything ("Protocol
+        # (2019)", "the Guideline (2020)"), so it takes a second author or "et al.".
+        for match in _ANY_CITATION.finditer(unaccented):
+            if not (match.group("open") and match.group("rest")) or match.group("rest") == "'s":
+                continue
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            start = _name_start(match)
+            if fold(unaccented[start : match.end("first")]) not in _NOT_AUTHORS:
+                found += self._cited(sentence, match, known=False, start=start)
         return sorted(found, key=lambda c: c.start)
 
     def _reads_as_name(self, sentence: str, match: re.Match[str]) -> bool:
@@ -165,14 +181,23 @@ class AuthorYearIndex:
         return first in self._lower_case or first.split()[0] in PARTICLES
 
     def _cited(
-        self, sentence: str, match: re.Match[str], *, known: bool
+        self, sentence: str, match: re.Match[str], *, known: bool, start: int | None = None
     ) -> list[AuthorYearCitation]:
-        authors = " ".join(sentence[match.start() : match.start("years")].split())
+        """Return the works a match names; from `start` when the name starts after the match
+        does ("In Jones and Brown (2015)"), or before it, at the initials APA writes when two
+        first authors share a surname ("(J. Smith, 2019)")."""
+        if start is None:
+            initials = _INITIALS.search(plain(sentence), 0, match.start())
+            start = initials.start() if initials else match.start()
+        initial = plain(sentence)[start] if start < match.start("first") else None
+        authors = " ".join(sentence[start : match.start("years")].split())
+        first = fold(plain(sentence)[max(start, match.start()) : match.end("first")])
         who = AuthorYearCitation(
-            match.start(), match.end(), "", None, known,
+            start, match.end(), "", None, known,
             authors=authors.rstrip(" ,，(（["),
-            surname=self._aliases.get(fold(match.group("first")), fold(match.group("first"))),
+            surname=self._aliases.get(first, first),
             rest=fold(match.group("rest") or ""),
+            initial=initial if initial and initial.isupper() else None,
         )  # fmt: skip
         return self._years_cited(who, match.group("years"))
 
@@ -187,13 +212,17 @@ class AuthorYearIndex:
             year = parts.group("year") or year  # "2019a, b": b is 2019's too
             letter = parts.group("suffix")
             label = f"{who.authors}, {year}{letter or ''}"[:LABEL_SIZE]
-            named = self._named(who.surname, who.rest, year_key(year), letter)
+            named = self._named(who.surname, who.rest, year_key(year), letter, who.initial)
             cited.append(replace(who, label=label, reference=named if who.listed else None))
         return cited
 
-    def _named(self, surname: str, rest: str, year: str, letter: str | None) -> int | None:
+    def _named(
+        self, surname: str, rest: str, year: str, letter: str | None, initial: str | None = None
+    ) -> int | None:
         """Return the reference a citation names, or None when it names none or several."""
         same = [w for w in self.works if w.surname == surname and w.year == year]
+        if len(same) > 1 and initial and any(w.initial == initial for w in same):
+            same = [w for w in same if w.initial == initial]  # "(J. Smith, 2019)"
         if letter is not None:
             written = [w for w in same if w.letter == letter]
             if written or any(w.letter for w in same):
@@ -241,6 +270,20 @@ def _cites(match: re.Match[str], groups: Sequence[tuple[int, int]]) -> bool:
     if match.group("open"):
         return True
     return any(start < match.start() and match.end() < end for start, end in groups)
+
+
+def _name_start(match: re.Match[str]) -> int:
+    """Return where an unlisted author's name starts in a match of _ANY_CITATION outside
+    parentheses: at its last capitalised word, with the particles before it ("van Eldik"),
+    not at the capitalised words a sentence starts with ("In Jones and Brown (2015)")."""
+    words = list(re.finditer(r"\S+", match.group("first")))
+    start = words[-1].start()
+    for word in reversed(words[:-1]):
+        folded = fold(word.group())
+        if folded not in PARTICLES or (word.group()[0].isupper() and folded in _NOT_AUTHORS):
+            break
+        start = word.start()
+    return match.start("first") + start
 
 
 def _named_as(match: re.Match[str]) -> bool:

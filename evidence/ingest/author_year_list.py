@@ -49,6 +49,7 @@ class ListedWork:
     letter: str | None
     many_authors: bool  # three or more (or "et al."): cited "Smith et al."
     lower_case: bool  # the list writes the surname in lower case first ("van der Heijde")
+    initial: str | None = None  # the first author's first initial: APA cites "(J. Smith, 2019)"
 
 
 def plain(text: str) -> str:
@@ -118,6 +119,7 @@ def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
         parsed = reference.parsed
         surnames = [_surname(author) for author in parsed.authors]
         first = surnames[0] if surnames else _lead_author(reference.as_written)
+        initials = parsed.authors[0][len(surnames[0]) :].strip() if surnames else ""
         # The year these lists write after the authors, "(2010)", "(2018a)", rather than one
         # the parser may take from a title ("trials in 2000 and 2006").
         written = _LISTED_YEAR.search(reference.as_written)
@@ -133,6 +135,7 @@ def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
             ListedWork(
                 reference.index, fold(first), tuple(fold(s) for s in surnames[1:]),
                 year_key(year), letter, parsed.et_al or len(surnames) >= 3, first[:1].islower(),
+                initials[:1].upper() or None,
             )
         )  # fmt: skip
     return works
