@@ -80,6 +80,11 @@ def test_two_records_that_fit_equally_are_ambiguous() -> None:
         ("Arthritis Research & Therapy", "Arthritis research & therapy", "Arthritis Res Ther"),
         ("Ann. Rheum. Dis.", "Annals of the rheumatic diseases", "Ann Rheum Dis"),
         ("N Engl J Med", "The New England journal of medicine", "N Engl J Med"),
+        # A journal known by its initials, written by the name they stand for.
+        ("J. Am. Med. Assoc.", "JAMA", "JAMA"),
+        ("Journal of the American Medical Association", "JAMA", "JAMA"),
+        ("Br Med J", "BMJ (Clinical research ed.)", "BMJ"),
+        ("Can Med Assoc J", "CMAJ : Canadian Medical Association journal", "CMAJ"),
     ],
 )
 def test_journal_written_any_way_is_the_same_journal(written: str, journal: str, iso: str) -> None:
@@ -88,7 +93,14 @@ def test_journal_written_any_way_is_the_same_journal(written: str, journal: str,
 
 @pytest.mark.parametrize(
     ("written", "other"),
-    [("Arthritis Rheum", "Arthritis Res Ther"), ("Nat Rev Rheumatol", "Nat Rev Drug Discov")],
+    [
+        ("Arthritis Rheum", "Arthritis Res Ther"),
+        ("Nat Rev Rheumatol", "Nat Rev Drug Discov"),
+        # Initials of other words, or of fewer or more of them, name another journal.
+        ("J Am Coll Cardiol", "JAMA"),
+        ("J Am Med Inform Assoc", "JAMA"),
+        ("JAMA Intern Med", "J Am Med Assoc"),
+    ],
 )
 def test_different_journals_are_different(written: str, other: str) -> None:
     assert not same_journal(written, PubMedRecord(pmid="1", journal=other, iso_abbrev=other))

@@ -98,7 +98,17 @@ def same_journal(written: str, record: PubMedRecord) -> bool:
 def _same_words(words: list[str], other: list[str]) -> bool:
     if words == other or _abbreviates(words, other) or _abbreviates(other, words):
         return True
+    if _initialism(words, other) or _initialism(other, words):
+        return True
     return fuzz.ratio(" ".join(words), " ".join(other)) >= 92
+
+
+def _initialism(short: list[str], full: list[str]) -> bool:
+    """Tell whether a journal's one-word name is the initials of the other's words: "JAMA" of
+    "J Am Med Assoc" (its name until 1960), "BMJ" of "Br Med J", "CMAJ" of "Can Med Assoc J"."""
+    if len(short) != 1 or not 3 <= len(short[0]) <= 6 or not short[0].isalpha():
+        return False
+    return len(full) == len(short[0]) and "".join(word[0] for word in full) == short[0]
 
 
 def same_volume(written: str, pubmed: str) -> bool:
