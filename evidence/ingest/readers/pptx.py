@@ -8,7 +8,7 @@ claims.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
@@ -32,6 +32,9 @@ from evidence.ingest.readers.symbol_font import symbol_font_text
 from evidence.ingest.reference_lines import reads_as_listed_reference
 
 _BULLET_GLYPHS = ("•", "●", "▪", "■", "◦", "·")
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_MATH = "{http://schemas.microsoft.com/office/drawing/2010/main}m"  # an equation (Office 2010)
+_MATH_TEXT = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 _NO_PROPERTIES = parse_xml(f"<a:rPr {nsdecls('a')}/>")  # a run without its own
 
 
@@ -39,6 +42,8 @@ def read_pptx(data: bytes) -> ExtractedText:
     """Extract each slide's text (title, shapes, footer, notes) and the core-properties title."""
     try:
         presentation = Presentation(BytesIO(data))
+        for slide in presentation.slides:
+            choose_alternate_content(slide._element)
         pages = [_slide_text(slide) for slide in presentation.slides]
         title = presentation.core_properties.title
     except Exception as exc:  # python-pptx raises zip, XML, key and value errors on damaged files
@@ -66,6 +71,24 @@ def _slide_text(slide: Slide) -> str:
     blocks += [_plain_lines(shape) for shape in footers]
     blocks.append(_notes_text(slide))
     return "\n\n".join(block for block in blocks if block)
+
+
+def choose_alternate_content(element: Any) -> None:
+    """Read what PowerPoint shows. A shape using a feature newer than Office 2007 (an equation,
+    above all) is written twice, in mc:Choice for readers that know the feature and in
+    mc:Fallback for those that do not, where a picture of the shape replaces its text. Each
+    choice's content takes the place of the whole, so its text is read like any shape's."""
+    for alternate in list(element.iter(f"{_MC}AlternateContent")):
+        parent = alternate.getparent()
+        if parent is None:  # inside a fallback taken out before it
+            continue
+        chosen = alternate.find(f"{_MC}Choice")
+        if chosen is None or not len(chosen):
+            chosen = alternate.find(f"{_MC}Fallback")
+        index = parent.index(alternate)
+        parent.remove(alternate)
+        for offset, child in enumerate(list(chosen) if chosen is not None else []):
+            parent.insert(index + offset, child)
 
 
 def _placeholder_type(shape: BaseShape) -> PP_PLACEHOLDER | None:
@@ -119,16 +142,30 @@ def _text(paragraph: _Paragraph) -> str:
     """Return a paragraph's text as python-pptx reads it (`a:br` as a vertical tab), with
     citation numbers set superscript as Unicode superscripts (readers.superscripts) and text
     set in the Symbol font as the Greek and signs it shows (readers.symbol_font)."""
-    children = paragraph._p.content_children
+    children: Sequence[Any] = paragraph._p.content_children
     fonts = [_symbol_font(child) for child in children]
     raised = [_raised(child) for child in children]
-    if not any(fonts) and not any(raised):
+    if paragraph._p.find(_MATH) is not None:  # the equation's text in its place among the runs
+        children = [child for child in paragraph._p if child in children or child.tag == _MATH]
+        fonts = [None if child.tag == _MATH else _symbol_font(child) for child in children]
+        raised = [child.tag != _MATH and _raised(child) for child in children]
+    elif not any(fonts) and not any(raised):
         return paragraph.text
     texts = [
-        child.text if font is None else symbol_font_text(child.text, private_use_only=font == "sym")
+        _child_text(child)
+        if font is None
+        else symbol_font_text(child.text, private_use_only=font == "sym")
         for child, font in zip(children, fonts, strict=True)
     ]
     return joined(zip(texts, raised, strict=True))
+
+
+def _child_text(child: Any) -> str:
+    """Return a paragraph's run, break, field or equation as text (an equation: its letters,
+    numbers and signs in the order written, without its layout)."""
+    if child.tag == _MATH:
+        return "".join(text.text or "" for text in child.iter(_MATH_TEXT))
+    return str(child.text)
 
 
 def _raised(child: Any) -> bool:
@@ -200,6 +237,7 @@ def _notes_text(slide: Slide) -> str:
     """Return the speaker notes of a slide, or an empty string."""
     if not slide.has_notes_slide:
         return ""
+    choose_alternate_content(slide.notes_slide._element)
     frame = slide.notes_slide.notes_text_frame
     if frame is None:
         return ""
