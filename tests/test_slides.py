@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evidence.ingest.extract import extract_document
 from evidence.ingest.readers import read_document
 from evidence.ingest.slides import extract_slides, split_slides
 from evidence.ingest.structure import ExtractedDocument
@@ -167,3 +170,66 @@ def test_extraction_never_raises_and_markers_point_inside_claims(pages: list[str
             assert 0 <= marker.position < len(claim.as_written)
             assert marker.reference is None or marker.reference < len(doc.references)
         assert all(0 <= index < len(doc.references) for index in claim.cites)
+
+
+BRACKETED_DECK = [
+    "IL-6 and anaemia\n\n"
+    "IL-6 drives the anaemia of chronic inflammation [1]\n"
+    "• Tocilizumab raises haemoglobin in most treated patients [2]\n"
+    "• Hepcidin falls within two weeks of the first infusion [1,2]\n"
+    "• Iron absorption improves once hepcidin falls [3]\n\n"
+    "1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276.\n"
+    "2. Song SN, et al. Arthritis Res Ther. 2013;15(5):R141.",
+    "Mechanism\n\n"
+    "Tocilizumab lowers hepcidin in patients with RA [3] and raises haemoglobin [4]\n"
+    "• Guidelines from [2019] recommend treating anaemia before surgery [5]",
+    "References\n\n"
+    "1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276.\n"
+    "2. Song SN, et al. Arthritis Res Ther. 2013;15(5):R141.\n"
+    "3. Isaacs JD, et al. Ann Rheum Dis. 2013;72(3):329-336.\n"
+    "4. Hashizume M, et al. Rheumatol Int. 2010;30(7):917-923.",
+]
+
+
+def cited_by_marker(doc: ExtractedDocument) -> dict[str, list[tuple[str, str | None]]]:
+    """Each claim: its markers, each with the first author of the reference it names."""
+    authors = {r.index: r.parsed.first_author for r in doc.references}
+    return {
+        claim.text: [
+            (m.label, None if m.reference is None else authors[m.reference]) for m in claim.markers
+        ]
+        for claim in doc.claims
+    }
+
+
+def test_bracketed_markers_on_slides_name_their_references() -> None:
+    """ "[1]", "[1,2]" on a slide name the references of its footer; a sentence goes on after
+    brackets inside it; "[2019]" is a year; a number the footer does not list dangles."""
+    doc = extract_slides(BRACKETED_DECK)
+    assert cited_by_marker(doc) == {
+        "IL-6 drives the anaemia of chronic inflammation": [("1", "Nemeth")],
+        "Tocilizumab raises haemoglobin in most treated patients": [("2", "Song")],
+        "Hepcidin falls within two weeks of the first infusion": [
+            ("1", "Nemeth"),
+            ("2", "Song"),
+        ],
+        # The slide lists references of its own: its list, not the deck's, is what it cites.
+        "Iron absorption improves once hepcidin falls": [("3", None)],
+        # A slide listing none cites the deck's "References" slide.
+        "Tocilizumab lowers hepcidin in patients with RA and raises haemoglobin": [
+            ("3", "Isaacs"),
+            ("4", "Hashizume"),
+        ],
+        "Guidelines from [2019] recommend treating anaemia before surgery": [("5", None)],
+    }
+    assert all(claim.page_number != 3 for claim in doc.claims)  # the list makes no claims
+
+
+def test_a_deck_ending_in_a_references_slide_stays_a_deck(tmp_path: Path) -> None:
+    """Its last slide's heading and numbered list do not make it a manuscript, whose every
+    line would be a sentence (footers included)."""
+    path = tmp_path / "deck.txt"
+    path.write_text("\n\n\n\n".join(BRACKETED_DECK), encoding="utf-8")
+    doc = extract_document(read_document(path))
+    assert doc.kind == "slides"
+    assert [claim.page_number for claim in doc.claims] == [1, 1, 1, 1, 2, 2]

@@ -98,6 +98,8 @@ def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
     one that its sentences cite by author and year."""
     lines = [_Line(n, line) for n, text in enumerate(page_texts, 1) for line in text.split("\n")]
     texts = [line.text for line in lines]
+    if _reads_as_deck(page_texts):
+        return None  # a deck keeps its slides, whatever its last one lists
     heading = find_reference_heading(texts)
     if heading is not None:
         references = _reference_list(lines[heading + 1 :])
@@ -107,8 +109,8 @@ def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
         ]
     else:
         heading = find_author_year_heading(texts)
-        if heading is None or _reads_as_deck(page_texts):
-            return None  # a deck keeps its slides, whatever its last one lists
+        if heading is None:
+            return None
         references = _author_year_list(lines[heading + 1 :])
         text = "\n".join(line.text for line in lines[:heading])
         index = AuthorYearIndex(listed_works(references), body=text)

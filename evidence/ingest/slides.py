@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size, count_cjk
 from evidence.ingest.markers import (
+    BRACKETS,
     FoundMarker,
     document_vocabulary,
+    expand_labels,
     find_glued_markers,
     find_markers_before_cjk,
     remove_markers,
@@ -32,7 +34,9 @@ from evidence.ingest.units import Unit, split_units
 TABLE_CELL = re.compile(r"^[+\-()（）]+$")
 LEGEND = re.compile(r"^(?:[A-Za-z][A-Za-z0-9\-]*\s*[:：=]|[*∗†‡§#])|[A-Za-z]+=\S")
 SENTENCE_PUNCTUATION = re.compile(r"[，。；;：:,.!?！？]")
+_ENDS = ".。!！?？;；"  # what ends a statement before the brackets citing it
 MIN_STATEMENT = 9  # a Chinese statement has at least this many characters (Latin: words)
+MAX_LATIN_LABEL = 4  # words: "Bone destruction", "Haematological system"; longer says something
 
 
 def split_slides(page_texts: Sequence[str]) -> list[list[Unit]]:
@@ -83,7 +87,7 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
     claims: list[ExtractedClaim] = []
     references: list[ExtractedReference] = []
     for number, units in enumerate(slides, start=1):
-        slide_refs = [
+        references += [
             ExtractedReference(
                 index=len(references) + k,
                 page_number=number,
@@ -94,16 +98,34 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
             for k, u in enumerate(x for x in units if x.reference is not None)
             if u.reference is not None
         ]
-        references.extend(slide_refs)
+    deck_list = _deck_list(slides, references)
+    for number, units in enumerate(slides, start=1):
+        slide_refs = [r for r in references if r.page_number == number]
         topic = find_topic(units)
         heading_unit = find_heading(units, topic=topic)
         pages.append(
             ExtractedPage(number, heading_unit.text if heading_unit else None, topic_text(topic))
         )
+        listed = {r.label: r.index for r in slide_refs if r.label} if slide_refs else deck_list
         claims.extend(
-            _slide_claims(number, units, slide_refs, vocabulary, heading_unit, topic or [])
+            _slide_claims(number, units, slide_refs, listed, vocabulary, heading_unit, topic or [])
         )
     return ExtractedDocument("slides", pages, claims, references)
+
+
+def _deck_list(slides: list[list[Unit]], references: list[ExtractedReference]) -> dict[str, int]:
+    """Return the numbered references of the deck's slides that list references and make no
+    statement (a "References" slide, the last as a rule), by number: what the markers of a slide
+    listing none of its own name. A number listed twice names neither."""
+    by_label: dict[str, int | None] = {}
+    for number, units in enumerate(slides, start=1):
+        listing = [u for u in units if u.reference is not None]
+        if not listing or any(is_statement(u) for u in units if u.reference is None):
+            continue
+        for reference in (r for r in references if r.page_number == number and r.label):
+            label = reference.label or ""
+            by_label[label] = None if label in by_label else reference.index
+    return {label: index for label, index in by_label.items() if index is not None}
 
 
 def is_label(unit: Unit) -> bool:
@@ -111,10 +133,11 @@ def is_label(unit: Unit) -> bool:
     text = unit.text
     return (
         unit.kind == "text"
-        and content_size(text) <= MIN_STATEMENT
+        and content_size(text) <= (MIN_STATEMENT if count_cjk(text) else MAX_LATIN_LABEL)
         and not SENTENCE_PUNCTUATION.search(text.replace("、", ""))
         and not text.replace(" ", "").isdigit()
         and re.search(r"\d$", text) is None
+        and BRACKETS.search(text) is None  # "[1]": a claim citing
     )
 
 
@@ -222,18 +245,18 @@ def _slide_claims(
     number: int,
     units: list[Unit],
     refs: list[ExtractedReference],
+    by_label: dict[str, int],
     vocabulary: frozenset[str],
     heading: Unit | None,
     topic: list[Unit],
 ) -> list[ExtractedClaim]:
-    labels = frozenset(r.label for r in refs if r.label)
-    by_label = {r.label: r.index for r in refs if r.label}
+    """Return a slide's claims; `by_label`: the references its markers name (its own, or the
+    deck's list when it lists none)."""
+    labels = frozenset(by_label)
     found: list[tuple[Unit, str, list[FoundMarker]]] = []
     seen: set[str] = set()
     texts = [u for u in units if not (u.kind == "reference" or u in topic or _is_legend(u))]
-    markers_of = {
-        id(u): find_glued_markers(u.text, vocabulary=vocabulary, page_labels=labels) for u in texts
-    }
+    markers_of = {id(u): _markers(u.text, labels, vocabulary) for u in texts}
     uncited = labels - {label for ms in markers_of.values() for m in ms for label in m.labels}
     for unit in texts:
         markers = markers_of[id(unit)]
@@ -264,6 +287,28 @@ def _slide_claims(
     return claims
 
 
+def _markers(text: str, labels: frozenset[str], vocabulary: frozenset[str]) -> list[FoundMarker]:
+    """Find a text's markers: in brackets, superscript, or glued to a word by PDF extraction."""
+    bracketed = _bracketed(text, labels)
+    glued = find_glued_markers(text, vocabulary=vocabulary, page_labels=labels)
+    outside = [m for m in glued if not any(b.start <= m.start < b.end for b in bracketed)]
+    return sorted(bracketed + outside, key=lambda m: m.start)
+
+
+def _bracketed(text: str, labels: frozenset[str]) -> list[FoundMarker]:
+    """Find the markers written in brackets: "[1]", "[2, 3]", "[4-6]"; "[2019]" is a year
+    unless the references list a 2019th."""
+    found = []
+    for match in BRACKETS.finditer(text):
+        first = match.group("first")
+        labels_written = expand_labels(
+            f"{first}-{match.group('last')}" if first else match.group("labels")
+        )
+        if labels_written and all(len(n) < 4 or n in labels for n in labels_written):
+            found.append(FoundMarker(match.start(), match.end(), labels_written))
+    return found
+
+
 def _claim_kind(unit: Unit, heading: Unit | None, markers: list[FoundMarker]) -> str:
     if unit is heading:
         return "headline"
@@ -282,7 +327,9 @@ def _split_after_markers(
     for marker in markers:
         current.append(FoundMarker(marker.start - start, marker.end - start, marker.labels))
         rest = text[marker.end :]
-        if rest[:1].isspace() and rest.strip() and rest.strip()[0].isalnum():
+        # "… [3] and raises …" goes on; a glued number, or brackets after a full stop, end it.
+        goes_on = text[marker.start] == "[" and text[: marker.start].rstrip()[-1:] not in _ENDS
+        if not goes_on and rest[:1].isspace() and rest.strip() and rest.strip()[0].isalnum():
             pieces.append((text[start : marker.end].strip(), current))
             start, current = marker.end + len(rest) - len(rest.lstrip()), []
     tail = text[start:].strip()
