@@ -181,3 +181,47 @@ def test_a_wrapped_line_starting_with_a_number_goes_on_its_sentence(tmp_path: Pa
         ("In the cohort of rheumatoid arthritis patients the median age at diagnosis was 55.", []),
         ("Most of them received methotrexate as first-line therapy.", ["1"]),
     ]
+
+
+AFTER_STOP_REFERENCES = """References
+
+1. Ooms S, Overeem S, Besse K, et al. Effect of 1 night of total sleep deprivation on
+cerebrospinal fluid beta-amyloid 42 in healthy middle-aged men. JAMA Neurol. 2014;71(8):971-977.
+2. Doraiswamy PM, Sperling RA, Johnson K, et al. Florbetapir F 18 amyloid PET and 36-month
+cognitive decline. Mol Psychiatry. 2014;19(9):1044-1051.
+"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # AMA and Vancouver set the number after the full stop: in brackets, or superscript,
+        # which PDF extraction flattens to digits after the stop.
+        "Sleep loss raised CSF amyloid in healthy men.[1] Amyloid-positive adults declined"
+        " faster.[2] Both findings need replication in larger cohorts of older adults. The"
+        " effect was small (P = .04) but consistent.[1,2]",
+        "Sleep loss raised CSF amyloid in healthy men.1 Amyloid-positive adults declined"
+        " faster.2 Both findings need replication in larger cohorts of older adults. The"
+        " effect was small (P = .04) but consistent.1,2",
+    ],
+)
+def test_numbers_after_the_full_stop_are_the_sentences_before_it(tmp_path: Path, body: str) -> None:
+    """Each sentence is a claim of its own with its own citations: the third cites nothing
+    (it was glued to the others, and took their links); the text keeps its own spacing."""
+    path = tmp_path / "ama.txt"
+    path.write_text(f"{body}\n\n{AFTER_STOP_REFERENCES}", encoding="utf-8")
+    document = extract_document(read_document(path))
+    assert [(c.text, [m.label for m in c.markers], sorted(c.cites)) for c in document.claims] == [
+        ("Sleep loss raised CSF amyloid in healthy men.", ["1"], [0]),
+        ("Amyloid-positive adults declined faster.", ["2"], [1]),
+        ("Both findings need replication in larger cohorts of older adults.", [], []),
+        ("The effect was small (P = .04) but consistent.", ["1", "2"], [0, 1]),
+    ]
+
+
+def test_a_number_after_a_stop_that_the_list_lacks_is_text() -> None:
+    """ "version 2.1 The" or "Dr.3" are no citations: the digits after a stop are markers only
+    where the list numbers them, and an abbreviation's stop ends no sentence."""
+    assert split_sentences("Patients were seen by Dr.3 Smith and colleagues in clinic.") == [
+        "Patients were seen by Dr.3 Smith and colleagues in clinic."
+    ]

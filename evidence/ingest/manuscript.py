@@ -17,9 +17,16 @@ from evidence.ingest.author_year_list import (
 )
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
-from evidence.ingest.markers import BRACKETS, SUPERSCRIPT, find_bracket_markers, remove_markers
+from evidence.ingest.markers import (
+    BRACKETS,
+    SUPERSCRIPT,
+    FoundMarker,
+    expand_labels,
+    find_bracket_markers,
+    remove_markers,
+)
 from evidence.ingest.reference_lines import NUMBERED, numbered_label
-from evidence.ingest.sentences import SENTENCE_CLOSE, split_sentences
+from evidence.ingest.sentences import GLUED_AFTER_STOP, SENTENCE_CLOSE, split_sentences
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -241,6 +248,9 @@ def _sentence_claim(page: int, sentence: str, by_label: dict[str, int]) -> Extra
         for m in find_bracket_markers(sentence)
         if all(len(label) < 4 or label in by_label for label in m.labels)
     ]
+    glued = GLUED_AFTER_STOP.search(sentence)  # "in RA.12": numbers the list has
+    if glued and all(label in by_label for label in expand_labels(glued["labels"])):
+        markers.append(FoundMarker(glued.start(), glued.end(), expand_labels(glued["labels"])))
     extracted = [
         ExtractedMarker(m.start, label, by_label.get(label)) for m in markers for label in m.labels
     ]

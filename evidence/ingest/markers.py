@@ -27,6 +27,7 @@ BRACKETS = re.compile(
 )
 SUPERSCRIPT = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*")
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
+_CLOSING = "，。；;,.:：)）]】!?！？"  # what a marker's space before is taken out ahead of
 MAX_RANGE = 200  # "[1-999]" is a typo, not 999 citations
 
 
@@ -196,13 +197,16 @@ def _split_hyphen_term(
 
 
 def remove_markers(text: str, markers: Iterable[FoundMarker]) -> str:
-    """Return the text with its markers taken out and the spaces they leave tidied."""
-    pieces: list[str] = []
+    """Return the text with its markers taken out, and the space each leaves before
+    punctuation or another space taken out with it ("hepcidin [2]." is "hepcidin."), runs of
+    spaces made one; a space before punctuation stays as written ("P = .04")."""
+    kept = ""
     cursor = 0
     for marker in sorted(markers, key=lambda m: m.start):
-        pieces.append(text[cursor : marker.start])
+        kept += text[cursor : marker.start]
         cursor = marker.end
-    pieces.append(text[cursor:])
-    cleaned = "".join(pieces)
-    cleaned = re.sub(r"\s+([，。；;,.:：)）\]])", r"\1", cleaned)
-    return re.sub(r"\s{2,}", " ", cleaned).strip()
+        following = text[cursor : cursor + 1]
+        if not following or following.isspace() or following in _CLOSING:
+            kept = kept.rstrip()
+    kept += text[cursor:]
+    return re.sub(r"\s{2,}", " ", kept).strip()

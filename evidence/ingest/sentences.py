@@ -21,8 +21,14 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
 _MARKERS = rf"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹][{_SUPERSCRIPTS}]*)?"  # "¹²", "¹,²", "¹⁻³", or none
 # What a sentence starts with: a capital, a bracket or quote, a number ("66 patients"), or a
 # word whose capitals follow a lower-case start ("mRNA", "siRNA", "p53", "eGFR").
+# Citation numbers set after the full stop, in brackets ("in RA.[12] The", AMA's and
+# Vancouver's order) or flattened from superscripts by PDF extraction ("in RA.12 The": after a
+# word, before a capital), are the sentence's too.
+_BRACKETED = r"\[\d{1,4}(?:\s*[-–—,，]\s*\d{1,4})*\](?:\s*[-–—]\s*\[\d{1,4}\])?"
+GLUED_AFTER_STOP = re.compile(r"(?<=[A-Za-z)][.!?])(?P<labels>\d{1,3}(?:[,–-]\d{1,3})*)$")
 SENTENCE_END = re.compile(
-    rf"(?<=[.!?])(?P<latin>{_MARKERS})\s+(?=[A-Z\[(\"“‘]|\d|[a-z]{{1,3}}[A-Z0-9])"
+    rf"(?<=[.!?])(?P<latin>{_MARKERS}|{_BRACKETED})\s+(?=[A-Z\[(\"“‘]|\d|[a-z]{{1,3}}[A-Z0-9])"
+    rf"|(?<=[A-Za-z)][.!?])(?P<glued>\d{{1,3}}(?:[,–-]\d{{1,3}})*)\s+(?=[A-Z])"
     rf"|(?<=[。！？])(?P<cjk>{_MARKERS})"
 )
 SENTENCE_CLOSE = re.compile(rf"[.!?。！？]{_MARKERS}$")  # a line ending a sentence
@@ -34,9 +40,10 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in SENTENCE_END.finditer(paragraph):
-        markers_end = match.end("latin" if match.group("latin") is not None else "cjk")
-        candidate = paragraph[start:markers_end].strip()
-        last_word = candidate.split()[-1].rstrip(_SUPERSCRIPTS) if candidate.split() else ""
+        markers = next(name for name in ("latin", "glued", "cjk") if match.group(name) is not None)
+        candidate = paragraph[start : match.end(markers)].strip()
+        before = paragraph[start : match.start()].split()  # up to the full stop
+        last_word = before[-1] if before else ""
         if not candidate or ABBREVIATION.search(last_word) or _INLINE_ITEM.search(candidate):
             continue
         sentences.append(candidate)
