@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from evidence.cli import app
+from evidence.cli.app import console as cli_console
 from evidence.db import session_scope
 from evidence.ingest.citation import parse_citation
 from evidence.pubmed.parse import parse_pubmed_xml
@@ -214,7 +215,9 @@ def test_verdicts_are_stored_and_follow_a_changed_record(engine: Engine) -> None
     assert any("retracted" in notice for notice in claim.notices)
 
 
-def test_verify_command_json_html_and_fail_on(database_url: str, tmp_path: Path) -> None:
+def test_verify_command_json_html_and_fail_on(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     env = {"EVIDENCE_DATABASE_URL": database_url}
     runner = CliRunner()
     for args in (
@@ -223,6 +226,10 @@ def test_verify_command_json_html_and_fail_on(database_url: str, tmp_path: Path)
         ["enrich", "--offline"],
     ):
         assert runner.invoke(app, args, env=env).exit_code == 0
+    # A terminal of 120 columns reads what differs on one line, beside the reference.
+    monkeypatch.setattr(cli_console, "width", 120)
+    table = runner.invoke(app, ["verify"], env=env).stdout
+    assert any("volume: written 8, PubMed 48" in line for line in table.splitlines())
     result = runner.invoke(app, ["verify", "--format", "json"], env=env)
     assert result.exit_code == 0
     report = json.loads(result.stdout)

@@ -98,10 +98,13 @@ def _emit(text: str, output: Path | None, *, print_json_: VerificationReport | N
 
 def print_tables(report: VerificationReport) -> None:
     """Print the citations' verdicts and the claims' checks, grouped by slide."""
+    # The reference as written and what differs share the width; the rest take what they need.
     table = Table(title="Citations", expand=True)
-    for name in ("page", "as written", "verdict", "pmid"):
-        table.add_column(name, overflow="fold")
-    table.add_column("what differs / notes", ratio=1, overflow="fold")
+    table.add_column("page", no_wrap=True)
+    table.add_column("as written", ratio=3, overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("pmid", no_wrap=True)
+    table.add_column("what differs / notes", ratio=2, overflow="fold")
     for c in report.citations:
         colour = COLOURS.get(c.verdict, "white")
         details = [f"{f.field}: written {f.written}, PubMed {f.pubmed}" for f in c.fields]
@@ -112,8 +115,9 @@ def print_tables(report: VerificationReport) -> None:
         )  # fmt: skip
     console.print(table)
     claims = Table(title="Claims that need a look", expand=True)
-    for name in ("page", "claim", "finding"):
-        claims.add_column(name, overflow="fold")
+    claims.add_column("page", no_wrap=True)
+    claims.add_column("claim", ratio=3, overflow="fold")
+    claims.add_column("finding", ratio=2, overflow="fold")
     for claim in report.claims:
         findings = ["[red]unreferenced[/red]"] if claim.unreferenced else []
         findings += [
