@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence.ingest.citation import ParsedCitation, parse_citation, work_key
+from evidence.ingest.citation_patterns import expand_pages
 
 DECK = Path(__file__).parent / "data" / "il6-tocilizumab-ra-deck.txt"
 DECK_LINES = DECK.read_text(encoding="utf-8").splitlines()
@@ -453,3 +454,20 @@ def test_a_year_repeated_as_a_volume_keeps_the_journal() -> None:
     """APA for a journal without volumes: the year again where the volume would be."""
     parsed = parse_citation("Smith, J. (2016). The harmonizome. Database (Oxford), 2016.")
     assert (parsed.year, parsed.journal) == (2016, "Database (Oxford)")
+
+
+@pytest.mark.parametrize(
+    ("pages", "first", "last"),
+    [
+        ("1521-9", "1521", "1529"),
+        ("S77-81", "S77", "S81"),
+        # Cell Press: the article's pages, then its supplement's.
+        ("1276-90.e17", "1276", "1290.e17"),
+        # Pages of an e-article, as PubMed writes them: e13 to e21 of article 426.
+        ("426.e13-21", "426.e13", "426.e21"),
+        ("1518.e1-3", "1518.e1", "1518.e3"),
+        ("426.e1-426.e9", "426.e1", "426.e9"),
+    ],
+)
+def test_page_ranges_are_written_in_full(pages: str, first: str, last: str) -> None:
+    assert expand_pages(pages) == (first, last)

@@ -192,3 +192,27 @@ def test_a_python_with_too_old_an_sqlite_is_refused_by_name(
     assert result.exit_code == 1
     assert "needs SQLite 3.32.0 or newer" in result.stderr and "uses SQLite 3.31.1" in result.stderr
     assert not (tmp_path / "old.db").exists()  # refused before anything was made
+
+
+def test_upgrade_reads_an_e_articles_last_page_again(empty_url: str) -> None:
+    """Revision 0011: a paper stored with "426.e13-21" read as ending at 421 ends at 426.e21."""
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), "0010")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO paper (pmid, authors, mesh, keywords, publication_types,"
+                " comments_corrections, authors_complete, source, pages, first_page, last_page)"
+                " VALUES (:pmid, '[]', '[]', '[]', '[]', '[]', true, 'efetch', :pages, :first,"
+                " :last)"
+            ),
+            [
+                {"pmid": "21193246", "pages": "426.e13-21", "first": "426.e13", "last": "421"},
+                {"pmid": "12794819", "pages": "1521-9", "first": "1521", "last": "1529"},
+            ],
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        pages = connection.execute(text("SELECT pmid, last_page FROM paper ORDER BY pmid")).all()
+    assert [tuple(row) for row in pages] == [("12794819", "1529"), ("21193246", "426.e21")]
+    engine.dispose()

@@ -102,10 +102,17 @@ def expand_pages(pages: str) -> tuple[str, str | None]:
         return pages, None
     last = rest[0]
     head, tail = _SIMPLE_PAGE.fullmatch(first), _SIMPLE_PAGE.fullmatch(last)
+    if head and tail and head.group(3).startswith(".e") and not tail.group(1) + tail.group(3):
+        # "426.e13-21": pages e13 to e21 of article 426, as PubMed writes them.
+        return first, f"{head.group(2)}.e{_borrowed(head.group(3)[2:], tail.group(2))}"
     if head and tail and not tail.group(1):  # "S77-81", "1731-40": the last borrows the start
-        digits = head.group(2)[: max(0, len(head.group(2)) - len(tail.group(2)))]
-        last = head.group(1) + digits + tail.group(2) + tail.group(3)
+        last = head.group(1) + _borrowed(head.group(2), tail.group(2)) + tail.group(3)
     return first, last
+
+
+def _borrowed(first: str, last: str) -> str:
+    """Return a last number written in full: "1529" for "1521" and "9"."""
+    return first[: max(0, len(first) - len(last))] + last
 
 
 def _trim_doi(doi: str) -> str:
