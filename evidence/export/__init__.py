@@ -8,6 +8,8 @@ unresolved and never dropped.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -230,7 +232,7 @@ def _from_paper(paper: Paper) -> ExportWork:
         journal=paper.journal, iso_abbrev=paper.iso_abbrev, year=paper.year, month=paper.month,
         volume=paper.volume, issue=paper.issue, first_page=paper.first_page,
         last_page=paper.last_page, article_number=paper.elocation, doi=paper.doi,
-        pmid=paper.pmid, pmcid=paper.pmcid, abstract=paper.abstract,
+        pmid=paper.pmid, pmcid=paper.pmcid, abstract=_greek(paper.abstract),
         keywords=list(paper.keywords), checked_at=paper.fetched_at,
         retracted=record.is_retracted,
     )  # fmt: skip
@@ -250,9 +252,31 @@ def _from_citation(citation: Citation) -> ExportWork:
 
 def _title(title: str | None) -> str | None:
     # PubMed ends titles with a period; citation styles add their own.
+    title = _greek(title)
     if title and title.endswith(".") and not title.endswith(".."):
         return title[:-1]
     return title
+
+
+# MEDLINE's old way to write a Greek letter in a title or abstract: "A{beta}", "TNF-{alpha}".
+_BRACED_GREEK = re.compile(
+    r"\{(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|omicron|pi"
+    r"|rho|sigma|tau|upsilon|phi|chi|psi|omega)\}",
+    re.IGNORECASE,
+)
+
+
+def _greek(text: str | None) -> str | None:
+    """Write MEDLINE's braced Greek letters as the letters: "A{beta}" is "Aβ"."""
+    if not text or "{" not in text:
+        return text
+    return _BRACED_GREEK.sub(_greek_letter, text)
+
+
+def _greek_letter(match: re.Match[str]) -> str:
+    name = match.group(1)
+    case = "CAPITAL" if name[0].isupper() else "SMALL"
+    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
 
 
 def _without_label(citation: Citation) -> str:

@@ -114,6 +114,22 @@ def latex_escape(text: str) -> str:
     return text.translate(LATEX)
 
 
+# What LaTeX reads as commands even in a UTF-8 file for biber: "Alzheimer's & dementia", "20%".
+_UTF8_SPECIALS = str.maketrans(
+    {char: SPECIALS[char] for char in "\\&%$#_~^"}
+)  # fmt: skip
+
+
+def utf8_escape(text: str) -> str:
+    """Escape text for biber and LaTeX read as UTF-8: letters stay as they are, braces that do
+    not pair up go, and LaTeX's special characters are escaped (`&` → `\\&`)."""
+    return balance_braces(text).translate(_UTF8_SPECIALS)
+
+
+def _translate_specials(text: str) -> str:
+    return text.translate(_UTF8_SPECIALS)
+
+
 def balance_braces(text: str) -> str:
     """Drop braces that do not pair up, which would end a BibTeX value early."""
     if "{" not in text and "}" not in text:
@@ -158,7 +174,7 @@ def protect_capitals(title: str, escape: Callable[[str], str] = str) -> str:
 def bibtex_author(name: str, *, latex: bool = False) -> str:
     """Write PubMed's "Surname Initials" as BibTeX's "Surname, I. N."; a group name in braces."""
     surname, initials = split_author(name)
-    surname = latex_escape(surname) if latex else balance_braces(surname)
+    surname = latex_escape(surname) if latex else utf8_escape(surname)
     if initials is None:
         return "{" + surname + "}"
     parts = initials.split("-")
@@ -168,8 +184,8 @@ def bibtex_author(name: str, *, latex: bool = False) -> str:
 
 def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = False) -> Entry:
     """Build the bibtexparser entry of one work (values already enclosed in braces)."""
-    text = latex_escape if latex else balance_braces
-    escape: Callable[[str], str] = latex_escape if latex else str
+    text = latex_escape if latex else utf8_escape
+    escape: Callable[[str], str] = latex_escape if latex else _translate_specials
     values: list[tuple[str, str | None]] = [
         ("title", work.title),
         ("journal", work.journal),
@@ -200,7 +216,7 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
             if name in VERBATIM:
                 written = value
             elif name == "title":
-                written = protect_capitals(text(value) if not latex else value, escape)
+                written = protect_capitals(balance_braces(value) if not latex else value, escape)
             else:
                 written = text(value)
             fields.append(Field(name, "{" + written + "}"))
