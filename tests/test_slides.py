@@ -233,3 +233,56 @@ def test_a_deck_ending_in_a_references_slide_stays_a_deck(tmp_path: Path) -> Non
     doc = extract_document(read_document(path))
     assert doc.kind == "slides"
     assert [claim.page_number for claim in doc.claims] == [1, 1, 1, 1, 2, 2]
+
+
+SOURCES_DECK = [
+    "Citalopram for agitation\n\n"
+    "Citalopram reduced agitation in patients with Alzheimer disease over nine weeks\n\n"
+    "Source: Porsteinsson AP, Drye LT, Pollock BG, et al. Effect of citalopram on agitation in"
+    " Alzheimer disease: the CitAD randomized clinical trial. JAMA. 2014;311(7):682-691.",
+    "Light therapy\n\n"
+    "Bright light improved cognitive and noncognitive symptoms in elderly residents\n\n"
+    "Riemersma-van der Lek RF, Swaab DF, Twisk J, et al. Effect of bright light and melatonin"
+    " on cognitive function in elderly residents of group care facilities. JAMA."
+    " 2008;299(22):2642-55.",
+    "Sertraline and mirtazapine\n\n"
+    "Neither antidepressant beat placebo for depression in dementia [1]\n"
+    "Agitation fell with both drugs in the trial [2]\n\n"
+    "Sources: [1] Banerjee S, Hellier J, Dewey M, et al. Lancet. 2011;378(9789):403-11; [2]"
+    " Porsteinsson AP, et al. JAMA. 2014;311(7):682-91.",
+    "Citalopram and QT\n\n"
+    "QT prolongation was seen at thirty milligrams a day [1]\n"
+    "Depression in dementia did not respond to sertraline [2]\n\n"
+    "Source: Porsteinsson AP et al. JAMA 2014;311:682-91; [2] Banerjee S et al. Lancet"
+    " 2011;378:403-11",
+    "Reference ranges\n\n"
+    "Reference ranges for haemoglobin in the 2019 cohort differed between men and women",
+]
+
+
+def test_a_slides_sources_line_lists_its_references() -> None:
+    """ "Source:" and "Sources:" footers, pharma decks' way, are the slide's reference list (a
+    semicolon parting two references, not "2014;311"); an unnumbered reference whose surname
+    has particles is one too; a sentence starting "Reference ranges" is no sources line."""
+    doc = extract_slides(SOURCES_DECK)
+    written = [
+        (r.page_number, r.label, r.parsed.first_author, r.parsed.volume) for r in doc.references
+    ]
+    assert written == [
+        (1, None, "Porsteinsson", "311"),
+        (2, None, "Riemersma-van der Lek", "299"),
+        (3, "1", "Banerjee", "378"),
+        (3, "2", "Porsteinsson", "311"),
+        # Unnumbered before "[2]": the first.
+        (4, "1", "Porsteinsson", "311"),
+        (4, "2", "Banerjee", "378"),
+    ]
+    assert [(c.page_number, sorted(c.cites.items())) for c in doc.claims] == [
+        (1, [(0, "sole_reference")]),
+        (2, [(1, "sole_reference")]),
+        (3, [(2, "marker")]),
+        (3, [(3, "marker")]),
+        (4, [(4, "marker")]),
+        (4, [(5, "marker")]),
+        (5, []),
+    ]

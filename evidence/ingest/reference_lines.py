@@ -20,13 +20,37 @@ VOLUME_PAGES = re.compile(r"\d+\s*(?:\([^)]{0,20}\))?\s*[:;：_]\s*[eES]?\d+")
 # "Tamura T, ...", "Sukoff Rizzo SJ, ...", "T. Robak ...", "Jean-Michel Dayer ...", and APA's
 # "Smolen, J. S., ...".
 NAME_START = re.compile(
-    r"^(?:[A-Z][A-Za-z'’\-]+(?:\s[A-Z][a-z'’\-]+)?\s+[A-Z]{1,3}\b"
+    r"^(?:[A-Z][A-Za-z'’\-]+(?:\s(?:van|von|der|den|de|del|da|di|du|la|le|ter|ten)\b)*"
+    r"(?:\s[A-Z][a-z'’\-]+)?\s+[A-Z]{1,3}\b"
     r"|[A-Z][A-Za-z'’\-]+,\s(?:[A-Z]\.\s?-?){1,3}(?=[,&(\s]|$)"
     r"|[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z]"
     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:[A-Z]\.\s*)*[A-Z][a-z]+)"
 )
 APA_YEAR = re.compile(r"\(\s*(?:1[89]|20)\d{2}[a-z]?\s*\)\.")  # "Smolen, J. S. (2019). Title."
 GB_T_7714 = re.compile(r"\[[JMCD]\]")  # Chinese references mark the kind: [J] journal, [M] book
+
+
+# What announces a slide's sources: "Source:", "References:", "Adapted from", "来源：".
+SOURCES = re.compile(
+    r"^\s*(?:(?:data\s+)?sources?|references?|refs?\.?|citations?|adapted\s+from|data\s+from"
+    r"|资料来源|来源|参考文献|引自|出处)\s*[:：]?\s*(?=\S)",
+    re.IGNORECASE,
+)
+# Where one reference of a sources line ends and the next starts: a semicolon before a number
+# or a name ("…2014;311:682-91; Banerjee S, et al. …"), not "2014;311".
+_NEXT_SOURCE = re.compile(
+    r";\s+(?=\[\d{1,3}\]|\d{1,3}\.\s|[A-Z][A-Za-z'’\-]+(?:\s[a-z]+)*\s+[A-Z]{1,3}\b)"
+)
+
+
+def split_sources(line: str) -> list[str] | None:
+    """Return the references of a line that announces its sources ("Source: Smith J, et al. …;
+    Lee K, et al. …"), each as a line of its own; None for any other line."""
+    announced = SOURCES.match(line)
+    if announced is None or not YEAR.search(line):
+        return None
+    parts = [part.strip() for part in _NEXT_SOURCE.split(line[announced.end() :])]
+    return [part for part in parts if part]
 
 
 @dataclass(frozen=True)
@@ -44,8 +68,9 @@ def numbered_label(numbered: re.Match[str]) -> str:
     return str(label).translate(_FROM_SUPERSCRIPT)
 
 
-def match_reference_line(line: str) -> ReferenceLine | None:
-    """Return the reference on this line, or None when it is not a reference."""
+def match_reference_line(line: str, *, announced: bool = False) -> ReferenceLine | None:
+    """Return the reference on this line, or None when it is not a reference; `announced`: a
+    sources line said it is one, so it needs the signals of a numbered one only."""
     stripped = line.strip()
     numbered = NUMBERED.match(stripped)
     if numbered:
@@ -55,7 +80,7 @@ def match_reference_line(line: str) -> ReferenceLine | None:
         if looks_like_reference(body, numbered=numbered.group("raised") is None):
             return ReferenceLine(numbered_label(numbered), body)
         return None
-    if looks_like_reference(stripped, numbered=False):
+    if looks_like_reference(stripped, numbered=announced):
         return ReferenceLine(None, stripped)
     return None
 

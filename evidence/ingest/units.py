@@ -5,10 +5,10 @@ statement. PDF extraction breaks lines anywhere; these rules put the pieces back
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evidence.ingest.language import content_size, is_cjk, splits_a_word
-from evidence.ingest.reference_lines import ReferenceLine, match_reference_line
+from evidence.ingest.reference_lines import ReferenceLine, match_reference_line, split_sources
 
 # Bullets as PDF extraction leaves them: "•", and Wingdings glyphs read as "l", "ü", "Ø", "n".
 BULLET = re.compile(r"^\s*(?:[•●▪■◆◇○◦‣⁃►➢✓✔]\s*|[lüØ§v]\s+|[-–]\s+)")
@@ -71,6 +71,19 @@ def split_units(page_text: str) -> list[Unit]:
                 paragraph += 1
             blank_before = True
             continue
+        sources = split_sources(raw)
+        if sources is not None:  # "Source: Smith J, et al. …; Lee K, et al. …"
+            found = [(part, match_reference_line(part, announced=True)) for part in sources]
+            labels = [reference.label if reference else None for _, reference in found]
+            if labels[:2] == [None, "2"] and found[0][1] is not None:  # "Source: A …; [2] B …"
+                found[0] = (found[0][0], replace(found[0][1], label="1"))
+            if found and all(reference is not None for _, reference in found):
+                units += [
+                    Unit("reference", [part], paragraph, frame_start=False, reference=reference)
+                    for part, reference in found
+                ]
+                blank_before = False
+                continue
         unit = _place_line(raw, units, paragraph=paragraph, after_blank=blank_before)
         if unit is not None:
             units.append(unit)
