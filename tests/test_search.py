@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from evidence.cli import app
 from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
-from evidence.ingest.language import index_tokens, latin_token, query_tokens
+from evidence.ingest.language import index_tokens, latin_token, query_tokens, word_parts
 from evidence.ingest.pipeline import ingest_file
 from evidence.models import Claim, ClaimPaper, ClaimSearch, PaperSearch
 from evidence.search import coverage_note, highlight, index_claims, search_claims
@@ -79,8 +79,17 @@ def test_snippet_marks_the_matched_words() -> None:
 
 
 def marked_words(text_: str, tokens: list[str]) -> list[tuple[int, int]]:
-    """The Latin words a snippet must mark, the plain way: every word of the text, folded."""
-    return [m.span() for m in LATIN_WORD.finditer(text_) if latin_token(m.group()) in tokens]
+    """The Latin words a snippet must mark, the plain way: every word of the text, folded, and
+    else each part of a hyphenated word that is a word of its own."""
+    spans = []
+    for m in LATIN_WORD.finditer(text_):
+        if latin_token(m.group()) in tokens:
+            spans.append(m.span())
+            continue
+        for start, end in word_parts(m.group()):
+            if latin_token(m.group()[start:end]) in tokens:
+                spans.append((m.start() + start, m.start() + end))
+    return spans
 
 
 WORDISH = st.text(alphabet="aAeEbBxX6-‐ α-Σσς贫血,", max_size=40)
@@ -323,3 +332,34 @@ def test_the_note_on_unresolved_citations_counts_them_in_words() -> None:
         "1 citation in this document is not resolved"
     )
     assert (coverage_note(2, one_document=False) or "").startswith("2 citations are not resolved")
+
+
+def test_a_part_of_a_hyphenated_word_or_a_possessive_finds_the_claim(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Medical text hyphenates constantly: "amyloid" finds "Amyloid-positive", "IL-6" finds
+    "anti-IL-6", "amyloid-positive" finds "amyloid positive"; "Alzheimer's" is "Alzheimer"."""
+    path = tmp_path / "hyphens.txt"
+    path.write_text(
+        "Hyphens\n\nAmyloid-positive adults declined faster than the others in the cohort\n\n\n\n"
+        "Antibodies\n\nAnti-IL-6 receptor antibodies lowered hepcidin in every patient\n\n\n\n"
+        "Possessives\n\nIncident Alzheimer disease remains poorly understood in these adults\n\n"
+        "\n\nSpacing\n\nAmyloid positive scans predicted decline in the older adults studied\n",
+        encoding="utf-8",
+    )
+    ingest_file(engine, path)
+    assert texts(engine, "amyloid") == [
+        "Amyloid positive scans predicted decline in the older adults studied",
+        "Amyloid-positive adults declined faster than the others in the cohort",
+    ]
+    assert texts(engine, "amyloid-positive") == texts(engine, "amyloid")
+    assert texts(engine, "IL-6") == [
+        "Anti-IL-6 receptor antibodies lowered hepcidin in every patient"
+    ]
+    assert texts(engine, "Alzheimer's") == texts(engine, "Alzheimer") != []
+    with Session(engine) as session:
+        hit = search_claims(session, q="amyloid").items[1]
+    assert (
+        hit.snippet
+        == "<mark>Amyloid</mark>-positive adults declined faster than the others in the cohort"
+    )

@@ -183,10 +183,11 @@ def test_upgrade_to_0007_folds_the_final_sigmas_an_older_index_holds(greek: Engi
     with engine.begin() as connection:  # as evidence before 0007 indexed them
         connection.execute(text("UPDATE claim_search SET own = replace(own, 'σ ', 'ς ')"))
         connection.execute(text("UPDATE claim_search SET own = own || ' οδος'"))
-    upgrade_database(engine)
+    command.upgrade(alembic_config(engine), "0007")  # 0012 indexes every claim again
     rows = search_rows(engine)
     assert "ς" not in str(rows)
     assert rows["claim_search"] == [(i, own + " οδοσ") for i, own in expected["claim_search"]]
+    upgrade_database(engine)
     assert texts(engine, "ΣΑΣ") == [GREEK[2]]
 
 
@@ -294,3 +295,19 @@ def test_a_paper_only_a_reference_list_cites_is_found_by_its_words(
         connection.execute(text("UPDATE citation SET paper_id = NULL WHERE label = '2'"))
     with Session(engine) as session:
         assert search_papers(session, q="osteoclast formation").items == []
+
+
+def test_upgrade_to_0012_writes_the_rows_index_claims_writes(engine: Engine) -> None:
+    """Revision 0012 indexes every claim's own words and every indexed paper's words again, as
+    index_claims does now: hyphenated words' parts ("anti-IL-6": anti, il6), no possessive "s"."""
+    seed_deck(engine)
+    with session_scope(engine) as session:
+        index_claims(session)
+    expected = search_rows(engine)
+    assert any(" anti " in f" {words} " for _, words in expected["paper_search"])
+    command.downgrade(alembic_config(engine), "0011")
+    with engine.begin() as connection:  # what an index made before 0012 held, or any stale row
+        connection.execute(text("UPDATE claim_search SET own = 'stale'"))
+        connection.execute(text("UPDATE paper_search SET words = 'stale'"))
+    upgrade_database(engine)
+    assert search_rows(engine) == expected

@@ -97,22 +97,60 @@ def latin_token(word: str) -> str:
     return folded if any(c.isdigit() for c in folded) else _stem(folded)
 
 
+# A possessive's "'s" ("Alzheimer's"), which would be a token "s" every query for it asks for.
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’][sS]\b")
+_HYPHEN = re.compile(r"[-‐]")
+
+
+def _words(text: str) -> list[str]:
+    """Return INDEX_WORD's words of a text, full-width forms folded, possessives left out."""
+    return INDEX_WORD.findall(_POSSESSIVE.sub("", fold_width(text)))
+
+
+def word_parts(word: str) -> list[tuple[int, int]]:
+    """Return the spans of the parts of a hyphenated word that are words of their own, or []:
+    "amyloid-positive" → amyloid, positive; "IL-6-mediated" → IL-6, mediated (a part that
+    starts with a digit stays with the one before it: "IL-6", "sIL-6R", "COVID-19" are one)."""
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for piece in _HYPHEN.split(word):
+        end = start + len(piece)
+        if parts and piece[:1].isdigit():
+            parts[-1] = (parts[-1][0], end)
+        else:
+            parts.append((start, end))
+        start = end + 1
+    return parts if len(parts) > 1 else []
+
+
+def _latin_tokens(word: str) -> list[str]:
+    """Return a Latin word's tokens: the word folded whole, then each of its parts that is a
+    word of its own (word_parts): "anti-IL-6" holds "antiil6", "anti" and "il6"."""
+    tokens = [latin_token(word)] if word.lower() not in STOPWORDS else []
+    for start, end in word_parts(word):
+        part = word[start:end]
+        if part.lower() not in STOPWORDS:
+            tokens.append(latin_token(part))
+    return tokens
+
+
 def index_tokens(text: str) -> list[str]:
     """Cut a text (a claim, a topic, a paper) into the tokens the search index holds.
 
     A run of Chinese gives each of its characters and each pair of neighbouring characters
     (破骨细胞: 破 骨 细 胞 破骨 骨细 细胞), so any word of one or two characters inside it is found,
     however jieba would cut the run (jieba cuts 破骨细胞 as 破 + 骨细胞, which lost 破骨). Latin
-    words are lower-cased, de-hyphenated and stemmed. `query_tokens` cuts queries to match.
+    words are lower-cased, de-hyphenated and stemmed, and a hyphenated one gives its parts too
+    ("amyloid-positive": amyloidposit, amyloid, posit), so "amyloid" finds it; a possessive's
+    "'s" is left out. `query_tokens` cuts queries to match.
     """
     tokens: list[str] = []
-    for match in INDEX_WORD.finditer(fold_width(text)):
-        word = match.group()
+    for word in _words(text):
         if is_cjk(word[0]):
             tokens.extend(word)
             tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
-        elif word.lower() not in STOPWORDS:
-            tokens.append(latin_token(word))
+        else:
+            tokens.extend(_latin_tokens(word))
     return tokens
 
 
@@ -123,13 +161,16 @@ def query_tokens(text: str) -> list[str]:
     or more characters (贫血疲劳 → 贫血 | 疲劳, so the pair 血疲 that spans them is not asked for);
     a single character stays with its neighbours (jieba's 破 + 骨细胞 → 破骨细胞). Each piece
     becomes its character pairs (破骨 骨细 细胞), which `index_tokens` stored for any text that
-    holds the piece; a lone character is itself. Latin words as `index_tokens` cuts them.
+    holds the piece; a lone character is itself. Latin words as `index_tokens` cuts them, a
+    hyphenated one into the parts it holds ("amyloid-positive": amyloid, posit).
     """
     tokens: list[str] = []
-    for match in INDEX_WORD.finditer(fold_width(text)):
-        word = match.group()
+    for word in _words(text):
         if not is_cjk(word[0]):
-            tokens.extend(index_tokens(word))
+            # A hyphenated word asks for its parts, which "amyloid positive" holds too.
+            parts = [word[start:end] for start, end in word_parts(word)]
+            for part in parts or [word]:
+                tokens.extend(_latin_tokens(part)[:1])
             continue
         for piece in _query_pieces(word):
             pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]

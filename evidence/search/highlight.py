@@ -6,11 +6,12 @@ import html
 import re
 from functools import lru_cache
 
-from evidence.ingest.language import fold_width, is_cjk, latin_token
+from evidence.ingest.language import fold_width, is_cjk, latin_token, word_parts
 
 # INDEX_WORD's Latin words: Chinese runs never hold one, so they are found on their own.
 WORD_CHARS = "0-9A-Za-zα-ωΑ-Ω"
 LATIN_WORD = re.compile(f"[{WORD_CHARS}]+(?:[-‐][{WORD_CHARS}]+)*")
+HYPHENATED = re.compile(f"(?<![{WORD_CHARS}\\-‐])[{WORD_CHARS}]+(?:[-‐][{WORD_CHARS}]+)+")
 # Where LATIN_WORD's finditer starts a word: at a word character that neither a word character
 # nor a word character and a hyphen precede (those would carry on the word before). Checked
 # behind the word's first character, once it has matched: the regex engine then skips ahead to
@@ -35,9 +36,15 @@ def highlight(text_: str, tokens: list[str]) -> str:
     if latin:
         words = _latin_words_from(frozenset(token[0] for token in latin)).finditer(seen)
         spans += [m.span() for m in words if latin_token(m.group()) in wanted]
+        for word in HYPHENATED.finditer(seen):  # "amyloid" in "Amyloid-positive"
+            spans += [
+                (word.start() + start, word.start() + end)
+                for start, end in word_parts(word.group())
+                if latin_token(word.group()[start:end]) in wanted
+            ]
     pieces: list[str] = []
     cursor = 0
-    for start, end in sorted(spans):
+    for start, end in _joined(sorted(spans)):
         pieces += [
             html.escape(text_[cursor:start]),
             f"<mark>{html.escape(text_[start:end])}</mark>",
