@@ -477,3 +477,20 @@ def test_medline_braced_greek_is_exported_as_the_letters() -> None:
 
     assert _title("A{beta} and TNF-{alpha} in {Delta}F508 mice.") == "Aβ and TNF-α in ΔF508 mice"
     assert _title("Sets {a, b} stay.") == "Sets {a, b} stay"
+
+
+@pytest.mark.parametrize("month", ["Jun", "06", "6"])
+def test_the_month_reaches_every_format_however_pubmed_writes_it(month: str) -> None:
+    """PubMed writes a month "Jun" or "06"; BibTeX, RIS and CSL-JSON all carry it."""
+    the_work = work(month=month)
+    assert "month = jun" in export_bibtex([the_work])
+    ris = export_ris([the_work])
+    assert "DA  - 2003/06//" in ris.split("\r\n")
+    assert json.loads(export_csljson([the_work]))[0]["issued"] == {"date-parts": [[2003, 6]]}
+
+
+def test_ris_lines_end_as_the_specification_says() -> None:
+    """Each RIS line ends with a carriage return and a line feed; rispy reads it."""
+    ris = export_ris([work(), work(pmid="2", title="Another paper on hepcidin")])
+    assert "\n" not in ris.replace("\r\n", "")
+    assert len(rispy.loads(ris)) == 2

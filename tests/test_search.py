@@ -21,7 +21,7 @@ from evidence.db import make_engine, prepare_database, session_scope
 from evidence.errors import InputError
 from evidence.ingest.language import index_tokens, latin_token, query_tokens, word_parts
 from evidence.ingest.pipeline import ingest_file
-from evidence.models import Claim, ClaimPaper, ClaimSearch, PaperSearch
+from evidence.models import Citation, Claim, ClaimPaper, ClaimSearch, PaperSearch
 from evidence.search import coverage_note, highlight, index_claims, search_claims
 from evidence.search.highlight import LATIN_WORD
 from tests.conftest import PROJECT, SEED_DECK, seed_deck
@@ -363,3 +363,18 @@ def test_a_part_of_a_hyphenated_word_or_a_possessive_finds_the_claim(
         hit.snippet
         == "<mark>Amyloid</mark>-positive adults declined faster than the others in the cohort"
     )
+
+
+def test_citations_pubmed_cannot_hold_are_not_counted_as_unresolved(seed: Engine) -> None:
+    """A Chinese journal's article (not_in_pubmed) is no paper enriching could still find."""
+    from evidence.search.coverage import unresolved_citations
+
+    with Session(seed) as session:
+        before = unresolved_citations(session)
+        citation = session.exec(select(Citation).where(col(Citation.paper_id).is_(None))).first()
+        assert citation is not None and before > 0
+        citation.resolution_status = "not_in_pubmed"
+        session.add(citation)
+        session.commit()
+        assert unresolved_citations(session) == before - 1
+        assert unresolved_citations(session, document_id=citation.document_id) == before - 1

@@ -42,6 +42,9 @@ class Policy(StrEnum):
     exclude = "exclude"
 
 
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 @dataclass(frozen=True)
 class ExportWork:
     """One cited work as reference managers want it: PubMed's fields, or the parsed ones."""
@@ -84,6 +87,14 @@ class ExportWork:
         if self.first_page and self.last_page and self.last_page != self.first_page:
             return f"{self.first_page}--{self.last_page}"
         return self.first_page or self.article_number
+
+    @property
+    def month_number(self) -> int | None:
+        """Return the month, 1 to 12, as PubMed or the citation writes it ("Jun", "06"), if any."""
+        name = (self.month or "").strip()[:3].lower()
+        if name in MONTHS:
+            return MONTHS.index(name) + 1
+        return int(name) if name.isdigit() and 1 <= int(name) <= 12 else None
 
     @property
     def unverified(self) -> bool:

@@ -15,10 +15,9 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
-from evidence.export import ExportOptions, ExportWork, Policy, selected, work_notes
+from evidence.export import MONTHS, ExportOptions, ExportWork, Policy, selected, work_notes
 from evidence.export.citekeys import split_author
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
 # LaTeX's accent commands for Unicode's combining marks (the second character after NFD).
 ACCENTS = {
@@ -209,7 +208,7 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
         fields.append(Field("author", "{" + names + "}"))
     for name, value in values:
         if name == "month":
-            month = _month(work.month)
+            month = _month(work)
             if month:
                 fields.append(Field("month", month))  # a BibTeX macro: unbraced
         elif value:
@@ -235,13 +234,9 @@ def _keywords(work: ExportWork, options: ExportOptions) -> str | None:
     return ", ".join(words) or None
 
 
-def _month(month: str | None) -> str | None:
-    if not month:
-        return None
-    name = month.strip()[:3].lower()
-    if name in MONTHS:
-        return name
-    return MONTHS[int(name) - 1] if name.isdigit() and 1 <= int(name) <= 12 else None
+def _month(work: ExportWork) -> str | None:
+    number = work.month_number
+    return MONTHS[number - 1] if number else None
 
 
 def bibtex_library(

@@ -9,8 +9,6 @@ from typing import Any
 from evidence.export import ExportOptions, ExportWork, selected, work_notes
 from evidence.export.citekeys import split_author
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
 
 def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
     """Return one work as a CSL-JSON item; its id is the work's citekey."""
@@ -50,9 +48,8 @@ def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
 def _issued(work: ExportWork) -> dict[str, Any] | None:
     if not work.year:
         return None
-    month = (work.month or "")[:3].lower()
-    parts = [work.year] + ([MONTHS.index(month) + 1] if month in MONTHS else [])
-    return {"date-parts": [parts]}
+    month = work.month_number
+    return {"date-parts": [[work.year, month] if month else [work.year]]}
 
 
 def export_csljson(works: Sequence[ExportWork], options: ExportOptions | None = None) -> str:

@@ -19,6 +19,7 @@ def ris_record(work: ExportWork, options: ExportOptions) -> list[tuple[str, str]
         ("JO", work.iso_abbrev or work.journal),
         ("T2", work.journal),
         ("PY", str(work.year) if work.year else None),
+        ("DA", _date(work)),
         ("VL", work.volume),
         ("IS", work.issue),
         ("SP", work.first_page or work.article_number),
@@ -40,6 +41,14 @@ def ris_record(work: ExportWork, options: ExportOptions) -> list[tuple[str, str]
     return [(tag, _one_line(value)) for tag, value in tags if value]
 
 
+def _date(work: ExportWork) -> str | None:
+    """RIS's date: "2014/06//" (year, month, day, other info), as EndNote and Zotero write it."""
+    if not work.year:
+        return None
+    month = work.month_number
+    return f"{work.year}/{month:02d}//" if month else f"{work.year}///"
+
+
 def _one_line(value: str) -> str:
     # A RIS value ends at the line's end: a line break inside it would start a bogus tag.
     return " ".join(value.split())
@@ -52,4 +61,6 @@ def export_ris(works: Sequence[ExportWork], options: ExportOptions | None = None
     for work in selected(works, options):
         lines += [f"{tag}  - {value}" for tag, value in ris_record(work, options)]
         lines += ["ER  - ", ""]
-    return "\n".join(lines)
+    # The RIS specification ends each line with a carriage return and a line feed; EndNote
+    # reads either, some readers only that.
+    return "\r\n".join(lines)

@@ -11,11 +11,20 @@ from sqlmodel import Session, col, select
 
 from evidence.models import Citation
 
+NOT_IN_PUBMED = "not_in_pubmed"  # evidence.pubmed.resolve's status for what PubMed cannot hold
+
 
 def unresolved_citations(session: Session, *, document_id: int | None = None) -> int:
-    """Count the citations (of one document, or of all) that no PubMed paper backs yet: along
-    the index on their paper, not by counting every citation (25–45 ms at 200,000)."""
-    query = select(func.count()).select_from(Citation).where(col(Citation.paper_id).is_(None))
+    """Count the citations (of one document, or of all) that no PubMed paper backs yet, but
+    for those PubMed cannot hold (a Chinese journal, data on file): along the index on their
+    paper, not by counting every citation (25–45 ms at 200,000)."""
+    status = col(Citation.resolution_status)
+    query = (
+        select(func.count())
+        .select_from(Citation)
+        .where(col(Citation.paper_id).is_(None))
+        .where(status.is_(None) | (status != NOT_IN_PUBMED))
+    )
     if document_id is not None:
         query = query.where(Citation.document_id == document_id)
     return session.exec(query).one()
