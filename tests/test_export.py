@@ -231,7 +231,9 @@ def test_seed_bibtex_exact_entry(engine: Engine) -> None:
         "  author = {Nakahara, H. and others},\n"  # the snapshot keeps the first author only
         "  title = {Anti-interleukin-6 receptor antibody therapy reduces vascular endothelial"
         " growth factor production in rheumatoid arthritis},\n"
-        "  journal = {Arthritis and rheumatism},\n"
+        # NLM's title as a reference list prints it, and its ISO abbreviation beside it.
+        "  journal = {Arthritis and Rheumatism},\n"
+        "  shortjournal = {Arthritis Rheum},\n"
         "  year = {2003},\n"
         "  month = jun,\n"
         "  volume = {48},\n"
@@ -355,7 +357,7 @@ def test_seed_csljson_renders_through_citeproc(engine: Engine) -> None:
     rendered = [str(entry) for entry in bibliography.bibliography()]
     assert len(rendered) == SEED_WORKS
     nakahara = next(r for r in rendered if r.startswith("Nakahara"))
-    assert "2003" in nakahara and "Arthritis and rheumatism" in nakahara
+    assert "2003" in nakahara and "Arthritis and Rheumatism" in nakahara
     assert "1521-1529" in nakahara or "1521–1529" in nakahara
 
 
@@ -494,3 +496,25 @@ def test_ris_lines_end_as_the_specification_says() -> None:
     ris = export_ris([work(), work(pmid="2", title="Another paper on hepcidin")])
     assert "\n" not in ris.replace("\r\n", "")
     assert len(rispy.loads(ris)) == 2
+
+
+@pytest.mark.parametrize(
+    ("nlm", "printed"),
+    [
+        ("The New England journal of medicine", "The New England Journal of Medicine"),
+        ("Epidemiology (Cambridge, Mass.)", "Epidemiology"),
+        ("BMJ (Clinical research ed.)", "BMJ"),
+        ("Brain : a journal of neurology", "Brain"),
+        ("Nature reviews. Rheumatology", "Nature Reviews Rheumatology"),
+        ("Arthritis research & therapy", "Arthritis Research & Therapy"),
+        ("JAMA neurology", "JAMA Neurology"),
+        ("eLife", "eLife"),
+        ("Journal of neuro-oncology", "Journal of Neuro-Oncology"),
+    ],
+)
+def test_journal_titles_print_as_reference_lists_print_them(nlm: str, printed: str) -> None:
+    """NLM's sentence-case catalogue titles, with what tells them apart, are title-cased and
+    left without the place, edition or subtitle."""
+    from evidence.export.journals import journal_title
+
+    assert journal_title(nlm) == printed

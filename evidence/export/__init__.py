@@ -21,6 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from evidence.db import dialect_of
 from evidence.errors import NotFoundError
 from evidence.export.citekeys import assign_citekeys
+from evidence.export.journals import journal_title
 from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.store import record_of
@@ -240,7 +241,8 @@ def _from_paper(paper: Paper) -> ExportWork:
     return ExportWork(
         key="", resolved=True, authors=list(paper.authors),
         authors_complete=paper.authors_complete, title=_title(paper.title),
-        journal=paper.journal, iso_abbrev=paper.iso_abbrev, year=paper.year, month=paper.month,
+        journal=journal_title(paper.journal), iso_abbrev=paper.iso_abbrev, year=paper.year,
+        month=paper.month,
         volume=paper.volume, issue=paper.issue, first_page=paper.first_page,
         last_page=paper.last_page, article_number=paper.elocation, doi=paper.doi,
         pmid=paper.pmid, pmcid=paper.pmcid, abstract=_greek(paper.abstract),

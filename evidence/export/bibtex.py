@@ -188,6 +188,8 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
     values: list[tuple[str, str | None]] = [
         ("title", work.title),
         ("journal", work.journal),
+        # biblatex's field for the abbreviation (NLM's ISO form) that Vancouver styles print.
+        ("shortjournal", work.iso_abbrev if work.iso_abbrev != work.journal else None),
         ("year", str(work.year) if work.year else None),
         ("month", None),
         ("volume", work.volume),
