@@ -518,3 +518,29 @@ def test_journal_titles_print_as_reference_lists_print_them(nlm: str, printed: s
     from evidence.export.journals import journal_title
 
     assert journal_title(nlm) == printed
+
+
+@pytest.mark.parametrize(
+    ("pubmed", "bibtex", "csl", "ris"),
+    [
+        # Initials of any alphabet, and of two letters, are initials still.
+        ("Cavalheiro ÉA", "Cavalheiro, É. A.", {"family": "Cavalheiro", "given": "É. A."},
+         "Cavalheiro, ÉA"),
+        ("Gustafsson JÅ", "Gustafsson, J. Å.", {"family": "Gustafsson", "given": "J. Å."},
+         "Gustafsson, JÅ"),
+        ("Kubo Si", "Kubo, Si.", {"family": "Kubo", "given": "Si."}, "Kubo, Si"),
+        ("Lefèvre J-M", "Lefèvre, J.-M.", {"family": "Lefèvre", "given": "J.-M."}, "Lefèvre, J-M"),
+        ("van der Heijde D", "van der Heijde, D.", {"family": "van der Heijde", "given": "D."},
+         "van der Heijde, D"),
+        # A collective name's lower-case word makes it one, whatever capitals end it.
+        ("Consortium on DLB", "{Consortium on DLB}", {"literal": "Consortium on DLB"},
+         "Consortium on DLB"),
+    ],
+)  # fmt: skip
+def test_authors_pubmed_writes_are_people_or_groups_in_every_format(
+    pubmed: str, bibtex: str, csl: dict[str, str], ris: str
+) -> None:
+    the_work = work(authors=[pubmed, "Smith J"])
+    assert f"author = {{{bibtex} and Smith, J.}}" in export_bibtex([the_work])
+    assert json.loads(export_csljson([the_work]))[0]["author"][0] == csl
+    assert f"AU  - {ris}" in export_ris([the_work]).split("\r\n")

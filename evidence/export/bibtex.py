@@ -16,7 +16,7 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from evidence.export import MONTHS, ExportOptions, ExportWork, Policy, selected, work_notes
-from evidence.export.citekeys import split_author
+from evidence.export.citekeys import given_initials, split_author
 
 VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
 # LaTeX's accent commands for Unicode's combining marks (the second character after NFD).
@@ -176,8 +176,7 @@ def bibtex_author(name: str, *, latex: bool = False) -> str:
     surname = latex_escape(surname) if latex else utf8_escape(surname)
     if initials is None:
         return "{" + surname + "}"
-    parts = initials.split("-")
-    given = "-".join(" ".join(f"{c}." for c in part) for part in parts)
+    given = latex_escape(given_initials(initials)) if latex else given_initials(initials)
     return f"{surname}, {given}"
 
 

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from evidence.export import ExportWork
 
-INITIALS = re.compile(r"[A-Z](?:-?[A-Z]){0,4}")
+# PubMed's initials: capitals, any alphabet's ("ÉA", "JÅ"), a hyphen between a hyphenated name's
+# ("J-M"), an initial of two letters ("Si" for Shin-ichi, "Ch" for Christoph).
+INITIALS = re.compile(r"(?:-?[^\W\d_][a-z]?){1,5}")
+INITIAL = re.compile(r"-?([^\W\d_][a-z]?)")
+# Lower-case words a person's surname holds ("van der Heijde"); another one ("Consortium on DLB",
+# "Study Group for RA") makes a name collective, whatever capitals end it.
+_SURNAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "da", "das", "dos", "du", "di", "la"}
+    | {"le", "ter", "ten", "te", "op", "zu", "y", "bin", "al", "el", "in", "t'", "'t", "e"}
+)
 # Words that never make a citekey: articles, prepositions, conjunctions (English, as PubMed).
 STOP_WORDS = frozenset(
     [
@@ -59,9 +68,19 @@ SPECIAL_LETTERS = {
 def split_author(name: str) -> tuple[str, str | None]:
     """Split PubMed's "Surname Initials" into its parts; a collective name has no initials."""
     head, _, tail = name.strip().rpartition(" ")
-    if head and INITIALS.fullmatch(tail):
-        return head, tail
-    return name.strip(), None
+    initials = INITIALS.fullmatch(tail) if head else None
+    capitals = initials and all(found.group(1)[0].isupper() for found in INITIAL.finditer(tail))
+    collective = any(word.islower() and word not in _SURNAME_PARTICLES for word in head.split())
+    return (head, tail) if capitals and not collective else (name.strip(), None)
+
+
+def given_initials(initials: str) -> str:
+    """Write PubMed's initials as a bibliography's given name: "JM" → "J. M.", "J-M" → "J.-M.",
+    "ÉA" → "É. A.", "Si" → "Si."."""
+    return "-".join(
+        " ".join(f"{found.group(1)}." for found in INITIAL.finditer(part))
+        for part in initials.split("-")
+    )
 
 
 class _FoldTable(dict[int, str]):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from evidence.export import ExportOptions, ExportWork, selected, work_notes
-from evidence.export.citekeys import split_author
+from evidence.export.citekeys import given_initials, split_author
 
 
 def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
@@ -22,8 +22,7 @@ def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
         if initials is None:
             authors.append({"literal": surname})
         else:
-            given = "-".join(" ".join(f"{c}." for c in part) for part in initials.split("-"))
-            authors.append({"family": surname, "given": given})
+            authors.append({"family": surname, "given": given_initials(initials)})
     values: dict[str, Any] = {
         "author": authors,
         "title": work.title,
