@@ -378,3 +378,24 @@ def test_citations_pubmed_cannot_hold_are_not_counted_as_unresolved(seed: Engine
         session.commit()
         assert unresolved_citations(session) == before - 1
         assert unresolved_citations(session, document_id=citation.document_id) == before - 1
+
+
+def test_a_slides_title_is_its_topic_and_finds_its_claims(engine: Engine, tmp_path: Path) -> None:
+    """A deck without section labels: each slide's short title is its topic (and heading), so
+    its words find the slide's bullets, and the topic filter takes it."""
+    path = tmp_path / "deck.md"
+    path.write_text(
+        "# Dementia care\n\n---\n\n## Symptomatic therapy\n\n"
+        "- Continuing donepezil was associated with cognitive benefit over a year [1]\n\n"
+        "1. Howard R, et al. N Engl J Med. 2012;366(10):893-903.\n\n---\n\n"
+        "## Agitation\n\n- Citalopram reduced agitation in patients with dementia [1]\n\n"
+        "1. Porsteinsson AP, et al. JAMA. 2014;311(7):682-691.\n",
+        encoding="utf-8",
+    )
+    ingest_file(engine, path)
+    assert texts(engine, "symptomatic") == [
+        "Continuing donepezil was associated with cognitive benefit over a year"
+    ]
+    assert texts(engine, "citalopram", topic="Agitation") == [
+        "Citalopram reduced agitation in patients with dementia"
+    ]

@@ -101,8 +101,8 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
     deck_list = _deck_list(slides, references)
     for number, units in enumerate(slides, start=1):
         slide_refs = [r for r in references if r.page_number == number]
-        topic = find_topic(units)
-        heading_unit = find_heading(units, topic=topic)
+        topic = find_topic(units) or _title(units)
+        heading_unit = find_heading(units, topic=topic) or (topic[0] if topic else None)
         pages.append(
             ExtractedPage(number, heading_unit.text if heading_unit else None, topic_text(topic))
         )
@@ -198,6 +198,20 @@ def find_topic(units: list[Unit]) -> list[Unit] | None:
         if len(last) == 2 and all(is_label(u) for u in last):
             return last
     return None
+
+
+def _title(units: list[Unit]) -> list[Unit] | None:
+    """Return the slide's title as its topic, when no section label is found: its first line,
+    alone in its paragraph, short and saying nothing itself ("Symptomatic therapy", "饮食干预"),
+    so a search for its words finds the slide's claims. A title that is a statement is a
+    claim, the slide's headline."""
+    first = units[0] if units else None
+    if first is None or first.kind != "text" or is_statement(first):
+        return None
+    alone = all(u.paragraph != first.paragraph for u in units[1:])
+    short = content_size(first.text) <= (MIN_STATEMENT if count_cjk(first.text) else 12)
+    cites = BRACKETS.search(first.text) or re.search(r"\d$", first.text)
+    return [first] if alone and short and not cites else None
 
 
 def _leading_labels(paragraph: list[Unit]) -> list[Unit]:
