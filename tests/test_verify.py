@@ -303,3 +303,29 @@ def test_claims_citing_papers_newer_than_the_document_are_flagged(engine: Engine
     assert "9883970" not in newer  # Robak 1998
     with session_scope(engine) as session:
         assert all(not c.published_after_document for c in verify(session).claims)
+
+
+GERIATRICS = PubMedRecord(
+    pmid="24350597", authors=["Wilson RS"], journal="Journal of the American Geriatrics Society",
+    iso_abbrev="J Am Geriatr Soc", year=2014, volume="62", issue="1", pages="16-24",
+    first_page="16", last_page="24",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("journal", "differs"),
+    [
+        ("J Am Geriatr Scoc", True),  # misspelt: an editor must mend it
+        ("J Am Geriatr Scoc 62", True),
+        ("J Am Geriatr Soc", False),
+        ("J. Am. Geriatr. Soc.", False),
+        ("Journal of the American Geriatrics Society", False),
+        ("J Am Geriatr Soc 62", False),  # a volume the parse left on the journal
+    ],
+)
+def test_a_misspelt_journal_is_named_where_resolution_forgave_it(
+    journal: str, differs: bool
+) -> None:
+    written = f"Wilson RS, et al. {journal}. 2014;62(1):16-24."
+    expected = [("journal", journal, "J Am Geriatr Soc")] if differs else []
+    assert [d for d in differences(written, GERIATRICS) if d[0] == "journal"] == expected

@@ -83,24 +83,49 @@ def journal_words(name: str) -> list[str]:
 _QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])|\s+:\s.*$")
 
 
-def same_journal(written: str, record: PubMedRecord) -> bool:
+def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -> bool:
     """Tell whether a journal as written names the record's journal (full, ISO or NLM form),
-    with or without what qualifies the name (a place, "[Internet]", a subtitle)."""
+    with or without what qualifies the name (a place, "[Internet]", a subtitle); `misspelt`:
+    a letter or two amiss ("J Am Geriatr Scoc") still names it, as resolution needs, where
+    verification names the misspelling."""
     names = [name for name in (record.journal, record.iso_abbrev, record.medline_ta) if name]
     forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
     forms += [journal_words(_QUALIFIER.sub("", name)) for name in names]
-    for words in (journal_words(written), journal_words(_QUALIFIER.sub("", written))):
-        if words and any(_same_words(words, other) for other in forms if other):
+    written_forms = [journal_words(written), journal_words(_QUALIFIER.sub("", written))]
+    if not misspelt:  # what a reference's parse may leave on it: "H. Histopathology", "… 9"
+        unnumbered = [_without_volume(words) for words in written_forms]
+        written_forms += unnumbered + [words[1:] for words in unnumbered if _initial(words)]
+    for words in written_forms:
+        if words and any(_same_words(words, other, misspelt) for other in forms if other):
             return True
     return False
 
 
-def _same_words(words: list[str], other: list[str]) -> bool:
+def _without_volume(words: list[str]) -> list[str]:
+    """Drop a volume a parse left after a journal's words ("Sci Transl Med 9")."""
+    while len(words) > 1 and words[-1].isdigit():
+        words = words[:-1]
+    return words
+
+
+def _initial(words: list[str]) -> bool:
+    """Tell whether a journal's words start with a letter alone: an author's initial a parse
+    left before it ("H. Histopathology"), or the journal's own "J"."""
+    return len(words) > 1 and len(words[0]) == 1
+
+
+def _same_words(words: list[str], other: list[str], misspelt: bool = True) -> bool:
     if words == other or _abbreviates(words, other) or _abbreviates(other, words):
         return True
     if _initialism(words, other) or _initialism(other, words):
         return True
-    return fuzz.ratio(" ".join(words), " ".join(other)) >= 92
+    if "".join(_british(words)) == "".join(_british(other)):  # "Anaesthesia", "USA" ("U S A")
+        return True
+    return misspelt and fuzz.ratio(" ".join(words), " ".join(other)) >= 92
+
+
+def _british(words: list[str]) -> list[str]:
+    return [word.replace("ae", "e").replace("oe", "e") for word in words]
 
 
 def _initialism(short: list[str], full: list[str]) -> bool:

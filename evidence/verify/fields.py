@@ -77,8 +77,12 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
     if citation.year and record.year and citation.year != record.year:
         differ("year", citation.year, record.year)
     pubmed_journal = record.iso_abbrev or record.journal
-    if citation.journal and pubmed_journal and not same_journal(citation.journal, record):
-        differ("journal", citation.journal, pubmed_journal)
+    if (
+        citation.journal
+        and pubmed_journal
+        and not same_journal(citation.journal, record, misspelt=False)
+    ):
+        differ("journal", citation.journal, pubmed_journal)  # another journal, or misspelt
     if citation.volume and record.volume and not same_volume(citation.volume, record.volume):
         differ("volume", citation.volume, record.volume)
     written_issues = {_issue(citation.issue), _issue(citation.supplement)} - {""}
