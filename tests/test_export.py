@@ -544,3 +544,26 @@ def test_authors_pubmed_writes_are_people_or_groups_in_every_format(
     assert f"author = {{{bibtex} and Smith, J.}}" in export_bibtex([the_work])
     assert json.loads(export_csljson([the_work]))[0]["author"][0] == csl
     assert f"AU  - {ris}" in export_ris([the_work]).split("\r\n")
+
+
+@pytest.mark.parametrize(
+    ("title", "braced"),
+    [
+        # Sentence case: a capital inside the title is a name or an acronym, kept.
+        ("IL-6 in Japanese patients with rheumatoid arthritis",
+         "{IL-6} in {Japanese} patients with rheumatoid arthritis"),
+        # Title Case: only what a sentence case must keep (acronyms) is braced.
+        ("PHGDH Defines a Metabolic Subtype in Lung Adenocarcinomas with Poor Prognosis",
+         "{PHGDH} Defines a Metabolic Subtype in Lung Adenocarcinomas with Poor Prognosis"),
+        # A translated title in brackets: the style keeps the bracket, not the capital after it.
+        ("[Hospitalized surgical patients in Spain]", "[{Hospitalized} surgical patients in {Spain}]"),
+    ],
+)  # fmt: skip
+def test_titles_brace_what_a_sentence_case_style_must_keep(title: str, braced: str) -> None:
+    assert protect_capitals(title) == braced
+
+
+def test_the_latex_export_writes_letters_latex_lacks_in_ascii() -> None:
+    assert (
+        latex_escape("⍺-synuclein, ɛ4, Α-helix") == r"$\alpha$-synuclein, $\varepsilon$4, A-helix"
+    )

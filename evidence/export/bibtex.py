@@ -64,6 +64,13 @@ SPECIALS = {
     "©": r"\copyright{}", "®": r"\textregistered{}", "™": r"\texttrademark{}", "…": r"\ldots{}",
 }  # fmt: skip
 SPECIALS.update({chr(0x3B1 + i): f"$\\{name}$" for i, name in enumerate(GREEK)})
+# Letters LaTeX writes otherwise: APL's and Latin's alpha and epsilon, Cyrillic's o with a
+# diaeresis, and the Greek capitals that look like Latin ones.
+SPECIALS.update({"⍺": r"$\alpha$", "ɛ": r"$\varepsilon$", "ɑ": r"$\alpha$", "ӧ": r"{\"o}"})
+LATIN_LOOKING = "ABΓΔEZHΘIKΛMNΞOΠP ΣTYΦXΨΩ"  # Α to Ω, a space for the unassigned U+03A2
+SPECIALS.update(
+    {chr(0x391 + i): c for i, c in enumerate(LATIN_LOOKING) if c.isascii() and c != " "}
+)
 SPECIALS.update(
     {chr(0x391 + i): f"$\\{name.capitalize()}$" for i, name in enumerate(GREEK)
      if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
@@ -158,15 +165,28 @@ def protect_capitals(title: str, escape: Callable[[str], str] = str) -> str:
     its first letter."""
     pieces: list[str] = []
     cursor = 0
-    for index, match in enumerate(TITLE_WORD.finditer(title)):
+    words = list(TITLE_WORD.finditer(title))
+    title_case = _in_title_case([match.group() for match in words[1:]])
+    for index, match in enumerate(words):
         word = match.group()
         pieces.append(escape(title[cursor : match.start()]))
-        capitals = word[1:] if index == 0 else word
+        # A style keeps a title's first character ("[Hospitalized …]" keeps the bracket) and
+        # lower-cases the rest; in a Title Case title a capital starting a word says nothing.
+        first = index == 0 and match.start() == 0
+        capitals = word[1:] if first or title_case else word
         written = escape(word)
         pieces.append("{" + written + "}" if any(c.isupper() for c in capitals) else written)
         cursor = match.end()
     pieces.append(escape(title[cursor:]))
     return "".join(pieces)
+
+
+def _in_title_case(words: list[str]) -> bool:
+    """Tell whether a title is written in Title Case ("PHGDH Defines a Metabolic Subtype"):
+    most of its longer words start with a capital and go on in lower case."""
+    longer = [word for word in words if len(word) >= 4 and word.isalpha()]
+    capitalised = sum(1 for word in longer if word[0].isupper() and word[1:].islower())
+    return len(longer) >= 3 and capitalised >= 0.6 * len(longer)
 
 
 @lru_cache(maxsize=65536)  # the same authors recur across a bibliography
