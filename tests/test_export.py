@@ -567,3 +567,27 @@ def test_the_latex_export_writes_letters_latex_lacks_in_ascii() -> None:
     assert (
         latex_escape("⍺-synuclein, ɛ4, Α-helix") == r"$\alpha$-synuclein, $\varepsilon$4, A-helix"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "bibtex", "ris", "csl"),
+    [
+        ("data_on_file", "@misc{", "GEN", "document"),
+        ("prescribing_information", "@manual{", "GEN", "document"),
+        ("book", "@book{", "BOOK", "book"),
+        ("web_page", "@misc{", "ELEC", "webpage"),
+    ],
+)
+def test_what_pubmed_cannot_hold_is_no_journal_article(
+    kind: str, bibtex: str, ris: str, csl: str
+) -> None:
+    """ "Data on file. Roche; 2018": its parse's journal is the company that holds it."""
+    the_work = work(resolved=False, kind=kind, journal="Roche", volume=None, issue=None,
+                    first_page=None, last_page=None, pmid=None, doi=None,
+                    title="Tocilizumab exposure in clinical trials")  # fmt: skip
+    text = export_bibtex([the_work])
+    assert text.startswith(bibtex) and "journal =" not in text and "{Roche}" in text
+    record = rispy.loads(export_ris([the_work]))[0]
+    assert record["type_of_reference"] == ris and record.get("publisher") == "Roche"
+    item = json.loads(export_csljson([the_work]))[0]
+    assert item["type"] == csl and item["publisher"] == "Roche" and "container-title" not in item

@@ -43,6 +43,7 @@ class Policy(StrEnum):
     exclude = "exclude"
 
 
+NOT_IN_PUBMED = "not_in_pubmed"  # evidence.pubmed.resolve's status
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -70,6 +71,9 @@ class ExportWork:
     abstract: str | None = None
     keywords: list[str] = field(default_factory=list)
     as_written: str | None = None  # the first citation's text, for an unresolved work
+    # What PubMed cannot hold, as enrichment classified it: "data_on_file", "book",
+    # "prescribing_information", "congress_abstract", "web_page", "chinese_journal"; or None.
+    kind: str | None = None
     verdict: str | None = None  # the worst verdict of its citations; None until verified
     checked_at: datetime | None = None  # when PubMed's record was last fetched
     retracted: bool = False
@@ -260,6 +264,7 @@ def _from_citation(citation: Citation) -> ExportWork:
         last_page=citation.last_page, article_number=citation.article_number,
         doi=citation.doi, pmid=citation.pmid, pmcid=citation.pmcid,
         as_written=_without_label(citation),
+        kind=citation.resolution_reason if citation.resolution_status == NOT_IN_PUBMED else None,
     )  # fmt: skip
 
 

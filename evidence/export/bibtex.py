@@ -243,7 +243,22 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
     # Classic BibTeX's styles warn about an article without these; a misc needs none of them.
     complete = work.authors and work.title and work.journal and work.year
     entry_type = "article" if complete else "misc"
+    if work.kind in ENTRY_TYPES:  # not a journal's article: the "journal" parsed is its source
+        entry_type, source = ENTRY_TYPES[work.kind]
+        fields = [Field(source, f.value) if f.key == "journal" else f for f in fields]
     return Entry(entry_type, work.key, fields)
+
+
+# What PubMed cannot hold, by the kind enrichment classified it as: the BibTeX entry type, and
+# the field that takes what the reference's parse read as its journal (the company, the
+# publisher, the meeting).
+ENTRY_TYPES = {
+    "data_on_file": ("misc", "howpublished"),
+    "prescribing_information": ("manual", "organization"),
+    "book": ("book", "publisher"),
+    "congress_abstract": ("inproceedings", "booktitle"),
+    "web_page": ("misc", "howpublished"),
+}
 
 
 def _keywords(work: ExportWork, options: ExportOptions) -> str | None:

@@ -14,7 +14,7 @@ def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
     """Return one work as a CSL-JSON item; its id is the work's citekey."""
     item: dict[str, Any] = {
         "id": work.key,
-        "type": "article-journal" if work.journal else "article",
+        "type": CSL_TYPES.get(work.kind or "", "article-journal" if work.journal else "article"),
     }
     authors = []
     for author in work.authors:
@@ -26,7 +26,9 @@ def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
     values: dict[str, Any] = {
         "author": authors,
         "title": work.title,
-        "container-title": work.journal,
+        # Not a journal's article: what the reference's parse read as its journal publishes it.
+        "container-title": work.journal if item["type"] in JOURNAL_LIKE else None,
+        "publisher": work.journal if item["type"] not in JOURNAL_LIKE else None,
         "container-title-short": work.iso_abbrev,
         "issued": _issued(work),
         "volume": work.volume,
@@ -42,6 +44,17 @@ def csl_item(work: ExportWork, options: ExportOptions) -> dict[str, Any]:
     }
     item.update({name: value for name, value in values.items() if value})
     return item
+
+
+# What PubMed cannot hold, by the kind enrichment classified it as: CSL's item type.
+CSL_TYPES = {
+    "data_on_file": "document",
+    "prescribing_information": "document",
+    "book": "book",
+    "congress_abstract": "paper-conference",
+    "web_page": "webpage",
+}
+JOURNAL_LIKE = frozenset({"article-journal", "article", "paper-conference"})
 
 
 def _issued(work: ExportWork) -> dict[str, Any] | None:

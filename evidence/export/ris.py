@@ -10,14 +10,16 @@ from evidence.export.citekeys import split_author
 
 def ris_record(work: ExportWork, options: ExportOptions) -> list[tuple[str, str]]:
     """Return one work's RIS tags and values, in the order RIS readers expect."""
-    tags: list[tuple[str, str | None]] = [("TY", "JOUR" if work.journal else "GEN")]
+    kind = RIS_TYPES.get(work.kind or "", "JOUR" if work.journal else "GEN")
+    tags: list[tuple[str, str | None]] = [("TY", kind)]
     for author in work.authors:
         surname, initials = split_author(author)
         tags.append(("AU", f"{surname}, {initials}" if initials else surname))
     tags += [
         ("TI", work.title),
-        ("JO", work.iso_abbrev or work.journal),
-        ("T2", work.journal),
+        ("JO", (work.iso_abbrev or work.journal) if kind == "JOUR" else None),
+        ("T2", work.journal if kind in ("JOUR", "CONF") else None),
+        ("PB", work.journal if kind not in ("JOUR", "CONF") else None),  # the company, publisher
         ("PY", str(work.year) if work.year else None),
         ("DA", _date(work)),
         ("VL", work.volume),
@@ -39,6 +41,16 @@ def ris_record(work: ExportWork, options: ExportOptions) -> list[tuple[str, str]
         tags.append(("N1", f"PMCID: {work.pmcid}"))
     tags += [("N1", note) for note in work_notes(work, options)]
     return [(tag, _one_line(value)) for tag, value in tags if value]
+
+
+# What PubMed cannot hold, by the kind enrichment classified it as: RIS's reference type.
+RIS_TYPES = {
+    "data_on_file": "GEN",
+    "prescribing_information": "GEN",
+    "book": "BOOK",
+    "congress_abstract": "CONF",
+    "web_page": "ELEC",
+}
 
 
 def _date(work: ExportWork) -> str | None:
