@@ -490,24 +490,22 @@ def test_apa_initials_tell_two_first_authors_of_one_surname_apart() -> None:
 
 
 def test_a_work_the_sentence_names_but_the_list_lacks_is_reported() -> None:
-    """ "Jones and Brown (2015) showed" names a work: missing from the list, it is a marker
-    naming nothing (dangling), as "(Jones & Brown, 2015)" is; a single capitalised word before
-    a year in parentheses is not taken for an author."""
+    """ "Lee et al. (2020) showed" names a work: missing from the list, it is a marker naming
+    nothing (dangling), as "(Lee et al., 2020)" is. Without "et al." two names before a year
+    may be anything ("the United States and Canada (2019)"), and one name too ("Protocol")."""
     body = (
-        "Jones and Brown (2015) showed that anaemia predicts joint damage in early arthritis."
-        " In Lee et al. (2020), hepcidin fell within two weeks of the first infusion. The"
+        "In Lee et al. (2020), hepcidin fell within two weeks of the first infusion. Rates of"
+        " obesity rose sharply in the United States and Canada (2019) over the decade. The"
         " Protocol (2019) and the Guideline (2020) set the doses used in this study. Iron"
         " absorption improved as hepcidin fell (Nemeth et al., 2004)."
     )
     document = extract_manuscript([manuscript([body], SMITHS_2019)])
     assert document is not None
     assert cited(document) == {
-        "Jones and Brown (2015) showed that anaemia predicts joint damage in early arthritis.": [
-            ("Jones and Brown, 2015", None)
-        ],
         "In Lee et al. (2020), hepcidin fell within two weeks of the first infusion.": [
             ("Lee et al., 2020", None)
         ],
+        "Rates of obesity rose sharply in the United States and Canada (2019) over the decade.": [],
         "The Protocol (2019) and the Guideline (2020) set the doses used in this study.": [],
         "Iron absorption improved as hepcidin fell.": [("Nemeth et al., 2004", "Nemeth 2004")],
     }

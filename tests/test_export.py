@@ -591,3 +591,19 @@ def test_what_pubmed_cannot_hold_is_no_journal_article(
     assert record["type_of_reference"] == ris and record.get("publisher") == "Roche"
     item = json.loads(export_csljson([the_work]))[0]
     assert item["type"] == csl and item["publisher"] == "Roche" and "container-title" not in item
+
+
+@pytest.mark.parametrize(
+    ("pubmed", "bibtex"),
+    [
+        ("de los Santos JM", "de los Santos, J. M."),
+        ("zur Hausen H", "zur Hausen, H."),
+        ("von dem Bussche A", "von dem Bussche, A."),
+        ("af Klinteberg B", "af Klinteberg, B."),
+        ("Study Group for RA", "{Study Group for RA}"),
+    ],
+)
+def test_a_surnames_particles_keep_a_person_a_person(pubmed: str, bibtex: str) -> None:
+    from evidence.export.bibtex import bibtex_author
+
+    assert bibtex_author(pubmed) == bibtex

@@ -219,9 +219,64 @@ def test_numbers_after_the_full_stop_are_the_sentences_before_it(tmp_path: Path,
     ]
 
 
-def test_a_number_after_a_stop_that_the_list_lacks_is_text() -> None:
-    """ "version 2.1 The" or "Dr.3" are no citations: the digits after a stop are markers only
-    where the list numbers them, and an abbreviation's stop ends no sentence."""
-    assert split_sentences("Patients were seen by Dr.3 Smith and colleagues in clinic.") == [
-        "Patients were seen by Dr.3 Smith and colleagues in clinic."
+def test_a_number_after_a_stop_that_the_list_lacks_is_text(tmp_path: Path) -> None:
+    """Digits after a stop are markers only where the list numbers them: "men.7" (the list
+    ends at 2) stays in the claim's text, and names no reference."""
+    path = tmp_path / "seven.txt"
+    path.write_text(
+        "Sleep loss raised CSF amyloid in healthy men.7 Amyloid-positive adults declined"
+        f" faster.2\n\n{AFTER_STOP_REFERENCES}",
+        encoding="utf-8",
+    )
+    claims = extract_document(read_document(path)).claims
+    assert [(c.text, [m.label for m in c.markers]) for c in claims] == [
+        ("Sleep loss raised CSF amyloid in healthy men.7", []),
+        ("Amyloid-positive adults declined faster.", ["2"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Patients were eligible when they met the following criteria: 1. Age over 65 years,"
+        " 2. Anaemia with haemoglobin below 10 g/dL, 3. Chronic kidney disease [1].",
+        "The criteria were 1. Age over 65 years 2. Anaemia 3. Renal failure [1].",
+    ],
+)
+def test_an_inline_list_is_one_sentence(paragraph: str) -> None:
+    """Its numbers count on ("1. … 2. … 3."): none ends a sentence, so none leaves a
+    fragment that cites nothing."""
+    assert split_sentences(paragraph) == [paragraph]
+
+
+def test_a_running_header_between_pages_does_not_cut_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "header.txt"
+    path.write_text(
+        "Interleukin-6 is elevated in patients with\fORIGINAL RESEARCH\nrheumatoid arthritis,"
+        " where it predicts erosions [1].\n\n" + REFERENCES,
+        encoding="utf-8",
+    )
+    claims = extract_document(read_document(path)).claims
+    assert [[m.label for m in claim.markers] for claim in claims] == [["1"]]
+
+
+def test_a_short_manuscript_in_sections_stays_a_manuscript(tmp_path: Path) -> None:
+    """Sections parted by two blank lines make short pages, as a deck's slides are; their
+    paragraphs of sentences tell it from a deck, whose References slide it shares."""
+    path = tmp_path / "short.txt"
+    path.write_text(
+        "Interleukin-6 in rheumatoid arthritis\n\n\nIntroduction\n\nInterleukin-6 drives the"
+        " acute-phase response in rheumatoid arthritis [1]. It also promotes osteoclast"
+        " formation and bone erosion. Blocking its receptor reduces disease activity [2].\n\n\n"
+        "Discussion\n\nOur findings agree with earlier trials of tocilizumab monotherapy [2].\n\n\n"
+        + REFERENCES,
+        encoding="utf-8",
+    )
+    document = extract_document(read_document(path))
+    assert document.kind == "manuscript"
+    assert [(c.text, [m.label for m in c.markers]) for c in document.claims] == [
+        ("Interleukin-6 drives the acute-phase response in rheumatoid arthritis.", ["1"]),
+        ("It also promotes osteoclast formation and bone erosion.", []),
+        ("Blocking its receptor reduces disease activity.", ["2"]),
+        ("Our findings agree with earlier trials of tocilizumab monotherapy.", ["2"]),
     ]

@@ -286,3 +286,46 @@ def test_a_slides_sources_line_lists_its_references() -> None:
         (4, [(5, "marker")]),
         (5, []),
     ]
+
+
+def test_a_deck_list_names_bracketed_markers_only_and_a_range_no_list_has_is_a_statistic() -> None:
+    """A slide listing nothing lends the deck's References slide to its "[n]" markers, not to
+    the digits ending a name ("CD4", "JAK2", "STAT3" stay whole); "65 [58-72] years" is an
+    interquartile range; an English label of five words still labels the slide."""
+    deck = [
+        "Immune mechanisms\n\n"
+        "• CD4细胞和Th17细胞在RA滑膜中显著增多\n"
+        "• Baricitinib selectively inhibits JAK1 and JAK2 in synovial cells [2]\n"
+        "• Median age was 65 [58-72] years and median disease duration 8 [4-13] years",
+        "Tocilizumab raised haemoglobin within two weeks in most patients\n\n"
+        "1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276.\n\n"
+        "Haematological manifestations of rheumatoid arthritis",
+        "References\n\n"
+        "1. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276.\n"
+        "2. Taylor PC, et al. N Engl J Med. 2017;376(7):652-662.\n"
+        "4. Isaacs JD, et al. Ann Rheum Dis. 2013;72(3):329-336.\n"
+        "17. Song SN, et al. Arthritis Res Ther. 2013;15(5):R141.",
+    ]
+    doc = extract_slides(deck)
+    assert cited_by_marker(doc) == {
+        "CD4细胞和Th17细胞在RA滑膜中显著增多": [],
+        "Baricitinib selectively inhibits JAK1 and JAK2 in synovial cells": [("2", "Taylor")],
+        "Median age was 65 [58-72] years and median disease duration 8 [4-13] years": [],
+        "Tocilizumab raised haemoglobin within two weeks in most patients": [],
+    }
+    assert doc.pages[1].topic == "Haematological manifestations of rheumatoid arthritis"
+
+
+def test_a_claim_opening_data_from_is_no_sources_line() -> None:
+    doc = extract_slides(
+        [
+            "ACR20 responses\n\n"
+            "Data from Smolen et al. 2008 show a 59% ACR20 response with tocilizumab 8 mg/kg\n\n"
+            "Adapted from Smolen JS, Beaulieu A, Rubbert-Roth A, et al. Lancet."
+            " 2008;371(9617):987-997."
+        ]
+    )
+    assert [c.text for c in doc.claims] == [
+        "Data from Smolen et al. 2008 show a 59% ACR20 response with tocilizumab 8 mg/kg"
+    ]
+    assert [r.parsed.first_author for r in doc.references] == ["Smolen"]

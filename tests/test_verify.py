@@ -329,3 +329,17 @@ def test_a_misspelt_journal_is_named_where_resolution_forgave_it(
     written = f"Wilson RS, et al. {journal}. 2014;62(1):16-24."
     expected = [("journal", journal, "J Am Geriatr Soc")] if differs else []
     assert [d for d in differences(written, GERIATRICS) if d[0] == "journal"] == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "journal", "iso"),
+    [
+        ("J Hepatol", "Hepatology (Baltimore, Md.)", "Hepatology"),
+        ("J Immunol", "Immunology", "Immunology"),
+        ("J Neurol", "Neurology", "Neurology"),
+    ],
+)
+def test_a_journal_of_x_is_not_x(written: str, journal: str, iso: str) -> None:
+    record = replace(GERIATRICS, journal=journal, iso_abbrev=iso)
+    found = differences(f"Wilson RS, et al. {written}. 2014;62(1):16-24.", record)
+    assert ("journal", written, iso) in found

@@ -16,12 +16,10 @@ if TYPE_CHECKING:
 # ("J-M"), an initial of two letters ("Si" for Shin-ichi, "Ch" for Christoph).
 INITIALS = re.compile(r"(?:-?[^\W\d_][a-z]?){1,5}")
 INITIAL = re.compile(r"-?([^\W\d_][a-z]?)")
-# Lower-case words a person's surname holds ("van der Heijde"); another one ("Consortium on DLB",
-# "Study Group for RA") makes a name collective, whatever capitals end it.
-_SURNAME_PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "da", "das", "dos", "du", "di", "la"}
-    | {"le", "ter", "ten", "te", "op", "zu", "y", "bin", "al", "el", "in", "t'", "'t", "e"}
-)
+# English words that join a collective name's ("Consortium on DLB", "Study Group for RA"), where
+# a person's surname holds particles ("van der Heijde", "de los Santos", "zur Hausen"): a name
+# holding one is a group's, whatever capitals end it.
+_COLLECTIVE_WORDS = frozenset({"on", "of", "for", "and", "the", "to", "with", "against", "at"})
 # Words that never make a citekey: articles, prepositions, conjunctions (English, as PubMed).
 STOP_WORDS = frozenset(
     [
@@ -70,7 +68,7 @@ def split_author(name: str) -> tuple[str, str | None]:
     head, _, tail = name.strip().rpartition(" ")
     initials = INITIALS.fullmatch(tail) if head else None
     capitals = initials and all(found.group(1)[0].isupper() for found in INITIAL.finditer(tail))
-    collective = any(word.islower() and word not in _SURNAME_PARTICLES for word in head.split())
+    collective = any(word in _COLLECTIVE_WORDS for word in head.split())
     return (head, tail) if capitals and not collective else (name.strip(), None)
 
 

@@ -84,6 +84,7 @@ _NOT_AUTHORS = frozenset(
     | {"and", "or", "see", "also"}
 )
 _PARENTHESES = re.compile(r"[(（][^()（）]*[)）]")
+_ET_AL = re.compile(r"\s*(?:et\.?\s*al|等|and\s+colleagues)")
 # Initials right before a surname, as APA writes them to tell two authors of one surname apart:
 # "J. Smith", "J. S. Smith", "J.-P. Martin".
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s*+(?:-\s*+)?){1,3}\s*+\Z")
@@ -159,11 +160,11 @@ class AuthorYearIndex:
                 if not any(s < match.end() and match.start() < e for s, e in taken):
                     found += self._cited(sentence, match, known=False)
                     taken.append(match.span())
-        # Named by the sentence's words, the year in parentheses, and not listed: "Jones and
-        # Brown (2015) showed", "Lee et al. (2020)"; a single name may be anything ("Protocol
-        # (2019)", "the Guideline (2020)"), so it takes a second author or "et al.".
+        # Named by the sentence's words, the year in parentheses, and not listed: "Lee et al.
+        # (2020) showed". Without "et al." a name may be anything ("Protocol (2019)", "the
+        # United States and Canada (2019)").
         for match in _ANY_CITATION.finditer(unaccented):
-            if not (match.group("open") and match.group("rest")) or match.group("rest") == "'s":
+            if not (match.group("open") and _ET_AL.match(match.group("rest") or "")):
                 continue
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue

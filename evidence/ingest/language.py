@@ -161,16 +161,15 @@ def query_tokens(text: str) -> list[str]:
     or more characters (贫血疲劳 → 贫血 | 疲劳, so the pair 血疲 that spans them is not asked for);
     a single character stays with its neighbours (jieba's 破 + 骨细胞 → 破骨细胞). Each piece
     becomes its character pairs (破骨 骨细 细胞), which `index_tokens` stored for any text that
-    holds the piece; a lone character is itself. Latin words as `index_tokens` cuts them, a
-    hyphenated one into the parts it holds ("amyloid-positive": amyloid, posit).
+    holds the piece; a lone character is itself. Latin words as `index_tokens` folds them, a
+    hyphenated one whole ("pre-eclampsia": preeclampsia).
     """
     tokens: list[str] = []
     for word in _words(text):
         if not is_cjk(word[0]):
-            # A hyphenated word asks for its parts, which "amyloid positive" holds too.
-            parts = [word[start:end] for start, end in word_parts(word)]
-            for part in parts or [word]:
-                tokens.extend(_latin_tokens(part)[:1])
+            # The word whole: "pre-eclampsia" finds "preeclampsia" too (the index holds both
+            # "amyloid-positive" and its parts, so "amyloid" finds it).
+            tokens.extend(_latin_tokens(word)[:1])
             continue
         for piece in _query_pieces(word):
             pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]

@@ -54,6 +54,8 @@ _NAMED = re.compile(
 )
 MIN_WORDS = 4
 DECK_PAGE = 600  # characters: most of a deck's pages hold fewer, a manuscript's more
+# Citation markers a block may end in after its full stop: "[1]", "[2, 3]", "¹²".
+_TRAILING_MARKERS = re.compile(r"(?:\s*\[[\d,\s\-–]+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹,⁻–]+)+$")
 _LONG_NUMBER = re.compile(
     r"^\s*(?:\[(?P<bracket>\d{4})\]|(?P<plain>\d{4})\s*[.、)）])\s*(?P<body>.+)$"
 )  # NUMBERED's groups but the superscript one, which numbered_label reads
@@ -132,9 +134,20 @@ def extract_manuscript(page_texts: Sequence[str]) -> ExtractedDocument | None:
 
 def _reads_as_deck(page_texts: Sequence[str]) -> bool:
     """Tell a deck from a manuscript: three pages or more, most of them short (a slide's
-    words), where a manuscript's pages are paragraphs (a PDF's page, a text's sections)."""
+    words), where a manuscript's pages are paragraphs (a PDF's page, a text's sections); and
+    most of its blocks not ending as sentences do (a slide's title and bullets), where a short
+    manuscript's sections are paragraphs of sentences (headings and reference lists aside)."""
     sizes = sorted(len(text.strip()) for text in page_texts if text.strip())
-    return len(sizes) >= 3 and sizes[len(sizes) // 2] < DECK_PAGE
+    if not (len(sizes) >= 3 and sizes[len(sizes) // 2] < DECK_PAGE):
+        return False
+    blocks = [block.strip() for text in page_texts for block in re.split(r"\n\s*\n", text)]
+    said = [  # not headings, titles or reference lists, which decks and manuscripts share
+        _TRAILING_MARKERS.sub("", block)
+        for block in blocks
+        if content_size(block) > 8 and not NUMBERED.match(block.split("\n", 1)[0])
+    ]
+    ending = sum(1 for block in said if block[-1:] in ".。!?！？")
+    return ending < len(said) / 2
 
 
 def _body(lines: Sequence[_Line]) -> list[tuple[int, str]]:
@@ -191,7 +204,10 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
     current: list[_Line] = []
     for line in [*lines, _Line(0, "")]:
         # A blank line or a heading ends a paragraph; a list item starts one ("- ...", "2. ...").
-        heading = _section_heading(line.text)
+        # A heading follows a paragraph's end, not a line a sentence runs on from (a running
+        # header between pages: "…in patients with\nORIGINAL RESEARCH\nrheumatoid arthritis").
+        ended = not current or SENTENCE_CLOSE.search(current[-1].text.rstrip()) is not None
+        heading = ended and _section_heading(line.text)
         ends = not line.text.strip() or heading
         if current and (ends or _starts_item(line.text, current[-1].text)):
             text = " ".join(part.text.strip() for part in current)

@@ -30,10 +30,11 @@ APA_YEAR = re.compile(r"\(\s*(?:1[89]|20)\d{2}[a-z]?\s*\)\.")  # "Smolen, J. S. 
 GB_T_7714 = re.compile(r"\[[JMCD]\]")  # Chinese references mark the kind: [J] journal, [M] book
 
 
-# What announces a slide's sources: "Source:", "References:", "Adapted from", "来源：".
+# What announces a slide's sources: "Source:", "References:", "Adapted from", "来源：" (a colon
+# but after "Adapted from": "Data from Smolen et al. 2008 show …" is a claim).
 SOURCES = re.compile(
-    r"^\s*(?:(?:data\s+)?sources?|references?|refs?\.?|citations?|adapted\s+from|data\s+from"
-    r"|资料来源|来源|参考文献|引自|出处)\s*[:：]?\s*(?=\S)",
+    r"^\s*(?:(?:(?:data\s+)?sources?|references?|refs?\.?|citations?|data\s+from"
+    r"|资料来源|来源|参考文献|出处)\s*[:：]|adapted\s+from\b:?|引自[:：]?)\s*(?=\S)",
     re.IGNORECASE,
 )
 # Where one reference of a sources line ends and the next starts: a semicolon before a number

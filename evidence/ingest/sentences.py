@@ -13,8 +13,10 @@ ABBREVIATION = re.compile(
 )
 # A number that a list written inline counts ("as follows: 1. Age over 65; 2. Anaemia"), or one
 # standing alone, is no sentence; a number ending a sentence ends it ("published in 2019.",
-# "P < 0.001.", "was 55.").
-_INLINE_ITEM = re.compile(r"(?:^\d+|[:;：；]\s*\d{1,2})\.$")
+# "P < 0.001.", "was 55."), unless the next or the one before it counts on in the paragraph
+# ("criteria were 1. Age over 65 years 2. Anaemia 3. Renal failure").
+_INLINE_ITEM = re.compile(r"(?:^\d+|[:;,：；，]\s*\d{1,2})\.$")
+_LAST_NUMBER = re.compile(r"(?<![\d.,])(\d{1,2})\.$")
 # A sentence's end, after the superscript citation numbers that may follow its full stop
 # ("in RA.¹² The"): they are the sentence's.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻,–"
@@ -46,12 +48,28 @@ def split_sentences(paragraph: str) -> list[str]:
         last_word = before[-1] if before else ""
         if not candidate or ABBREVIATION.search(last_word) or _INLINE_ITEM.search(candidate):
             continue
+        if _counts_on(candidate, paragraph[:start], paragraph[match.end(markers) :]):
+            continue
         sentences.append(candidate)
         start = match.end()
     tail = paragraph[start:].strip()
     if tail:
         sentences.append(tail)
     return _parentheses_joined(sentences)
+
+
+def _counts_on(candidate: str, before: str, after: str) -> bool:
+    """Tell whether a candidate sentence ends in a list's number: the number before it stands
+    in the text `before` the candidate as "N." too, or the one after it in the text `after`."""
+    number = _LAST_NUMBER.search(candidate)
+    if number is None:
+        return False
+    n = int(number.group(1))
+    earlier = before + candidate[: number.start()]
+    return bool(
+        (n > 1 and re.search(rf"(?<![\d.,]){n - 1}\.\s", earlier))
+        or re.search(rf"(?<![\d.,]){n + 1}\.\s", after)
+    )
 
 
 def _parentheses_joined(sentences: list[str]) -> list[str]:

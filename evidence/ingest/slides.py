@@ -36,7 +36,6 @@ LEGEND = re.compile(r"^(?:[A-Za-z][A-Za-z0-9\-]*\s*[:：=]|[*∗†‡§#])|[A-Z
 SENTENCE_PUNCTUATION = re.compile(r"[，。；;：:,.!?！？]")
 _ENDS = ".。!！?？;；"  # what ends a statement before the brackets citing it
 MIN_STATEMENT = 9  # a Chinese statement has at least this many characters (Latin: words)
-MAX_LATIN_LABEL = 4  # words: "Bone destruction", "Haematological system"; longer says something
 
 
 def split_slides(page_texts: Sequence[str]) -> list[list[Unit]]:
@@ -133,7 +132,7 @@ def is_label(unit: Unit) -> bool:
     text = unit.text
     return (
         unit.kind == "text"
-        and content_size(text) <= (MIN_STATEMENT if count_cjk(text) else MAX_LATIN_LABEL)
+        and content_size(text) <= MIN_STATEMENT
         and not SENTENCE_PUNCTUATION.search(text.replace("、", ""))
         and not text.replace(" ", "").isdigit()
         and re.search(r"\d$", text) is None
@@ -265,13 +264,15 @@ def _slide_claims(
     topic: list[Unit],
 ) -> list[ExtractedClaim]:
     """Return a slide's claims; `by_label`: the references its markers name (its own, or the
-    deck's list when it lists none)."""
+    deck's list when it lists none). Only its own list makes a number glued to a word a marker
+    ("JAK2" is a name where the slide lists no reference 2)."""
     labels = frozenset(by_label)
+    own = frozenset(r.label for r in refs if r.label)
     found: list[tuple[Unit, str, list[FoundMarker]]] = []
     seen: set[str] = set()
     texts = [u for u in units if not (u.kind == "reference" or u in topic or _is_legend(u))]
-    markers_of = {id(u): _markers(u.text, labels, vocabulary) for u in texts}
-    uncited = labels - {label for ms in markers_of.values() for m in ms for label in m.labels}
+    markers_of = {id(u): _markers(u.text, labels, own, vocabulary) for u in texts}
+    uncited = own - {label for ms in markers_of.values() for m in ms for label in m.labels}
     for unit in texts:
         markers = markers_of[id(unit)]
         if uncited:
@@ -301,10 +302,13 @@ def _slide_claims(
     return claims
 
 
-def _markers(text: str, labels: frozenset[str], vocabulary: frozenset[str]) -> list[FoundMarker]:
-    """Find a text's markers: in brackets, superscript, or glued to a word by PDF extraction."""
+def _markers(
+    text: str, labels: frozenset[str], own: frozenset[str], vocabulary: frozenset[str]
+) -> list[FoundMarker]:
+    """Find a text's markers: in brackets (naming `labels`), superscript, or glued to a word by
+    PDF extraction (as the slide's `own` list allows)."""
     bracketed = _bracketed(text, labels)
-    glued = find_glued_markers(text, vocabulary=vocabulary, page_labels=labels)
+    glued = find_glued_markers(text, vocabulary=vocabulary, page_labels=own)
     outside = [m for m in glued if not any(b.start <= m.start < b.end for b in bracketed)]
     return sorted(bracketed + outside, key=lambda m: m.start)
 
@@ -319,6 +323,9 @@ def _bracketed(text: str, labels: frozenset[str]) -> list[FoundMarker]:
             f"{first}-{match.group('last')}" if first else match.group("labels")
         )
         if labels_written and all(len(n) < 4 or n in labels for n in labels_written):
+            ranged = bool(first) or bool(re.search(r"\d\s*[-–—]\s*\d", match.group()))
+            if ranged and not labels.issuperset(labels_written):
+                continue  # "65 [58-72] years": a range the list does not number is a statistic
             found.append(FoundMarker(match.start(), match.end(), labels_written))
     return found
 

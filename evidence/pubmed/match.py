@@ -92,9 +92,8 @@ def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -
     forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
     forms += [journal_words(_QUALIFIER.sub("", name)) for name in names]
     written_forms = [journal_words(written), journal_words(_QUALIFIER.sub("", written))]
-    if not misspelt:  # what a reference's parse may leave on it: "H. Histopathology", "… 9"
-        unnumbered = [_without_volume(words) for words in written_forms]
-        written_forms += unnumbered + [words[1:] for words in unnumbered if _initial(words)]
+    if not misspelt:  # what a reference's parse may leave after it: "Sci Transl Med 9"
+        written_forms += [_without_volume(words) for words in written_forms]
     for words in written_forms:
         if words and any(_same_words(words, other, misspelt) for other in forms if other):
             return True
@@ -106,12 +105,6 @@ def _without_volume(words: list[str]) -> list[str]:
     while len(words) > 1 and words[-1].isdigit():
         words = words[:-1]
     return words
-
-
-def _initial(words: list[str]) -> bool:
-    """Tell whether a journal's words start with a letter alone: an author's initial a parse
-    left before it ("H. Histopathology"), or the journal's own "J"."""
-    return len(words) > 1 and len(words[0]) == 1
 
 
 def _same_words(words: list[str], other: list[str], misspelt: bool = True) -> bool:

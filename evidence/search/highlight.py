@@ -11,12 +11,12 @@ from evidence.ingest.language import fold_width, is_cjk, latin_token, word_parts
 # INDEX_WORD's Latin words: Chinese runs never hold one, so they are found on their own.
 WORD_CHARS = "0-9A-Za-zα-ωΑ-Ω"
 LATIN_WORD = re.compile(f"[{WORD_CHARS}]+(?:[-‐][{WORD_CHARS}]+)*")
-HYPHENATED = re.compile(f"(?<![{WORD_CHARS}\\-‐])[{WORD_CHARS}]+(?:[-‐][{WORD_CHARS}]+)+")
 # Where LATIN_WORD's finditer starts a word: at a word character that neither a word character
 # nor a word character and a hyphen precede (those would carry on the word before). Checked
 # behind the word's first character, once it has matched: the regex engine then skips ahead to
 # the next character that can start a word, rather than looking behind at every position.
 AFTER_WORD_START = f"(?<![{WORD_CHARS}].)(?<![{WORD_CHARS}][-‐].)"
+HYPHENATED = re.compile(f"[{WORD_CHARS}]{AFTER_WORD_START}[{WORD_CHARS}]*(?:[-‐][{WORD_CHARS}]+)+")
 
 Span = tuple[int, int]
 
