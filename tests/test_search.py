@@ -405,3 +405,27 @@ def test_a_slides_title_is_its_topic_and_finds_its_claims(engine: Engine, tmp_pa
     assert texts(engine, "citalopram", topic="Agitation") == [
         "Citalopram reduced agitation in patients with dementia"
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "noted"),
+    [
+        ("sleep -melatonin", True),
+        ("sleep OR citalopram", True),
+        ('"bone loss"', True),
+        ("IL-6 anaemia", False),  # a hyphen inside a word is the word's
+        ("or and not", False),  # lower-case words are words
+    ],
+)
+def test_search_syntax_read_as_words_is_said(seed: Engine, query: str, noted: bool) -> None:
+    """Every word is required and nothing is an operator: a query holding OR, a leading "-",
+    quotes or "*" is told so, in the API's page, the CLI's notes and the web page."""
+    with Session(seed) as session:
+        page = search_claims(session, q=query)
+    assert (page.query_note is not None) == noted
+    if noted:
+        assert "OR" in (page.query_note or "") and "operators" in (page.query_note or "")
+    url = seed.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(app, ["search", "--", query], env={"EVIDENCE_DATABASE_URL": url})
+    assert result.exit_code == 0
+    assert ("note: every word of a query is required" in result.stderr) == noted

@@ -351,3 +351,9 @@ def test_a_search_that_ends_names_the_citations_it_could_not_look_through(
     alone = assert_html(web.get("/", params={"q": "IL-6", "document": plain.id}))
     assert "inflamed joint" in alone  # found, in a document that cites nothing
     assert 'data-note="reach"' not in alone
+
+
+def test_the_search_page_says_what_it_did_with_search_syntax(web: TestClient) -> None:
+    noted = assert_html(web.get("/", params={"q": "IL-6 -anaemia"}))
+    assert 'data-note="syntax"' in noted and "not operators here" in noted
+    assert 'data-note="syntax"' not in assert_html(web.get("/", params={"q": "IL-6 anaemia"}))

@@ -37,6 +37,8 @@ def search(
     """Find claims by their words, their topic, or the evidence they cite; best first."""
     with Session(open_engine()) as session:
         page = search_claims(session, q=query, topic=topic, document_id=document, limit=limit)
+    if page.query_note:
+        err_console.print(f"note: {page.query_note}", highlight=False)
     if page.ranking_capped:
         err_console.print(
             f"note: more than {RANK_CAP} claims hold the query's words; the newest {RANK_CAP} are"

@@ -37,6 +37,7 @@ from evidence.search.rank import (
     own_scores,
     token_counts,
 )
+from evidence.search.syntax import syntax_note
 from evidence.views import get_document
 
 MAX_LIMIT = 100
@@ -72,6 +73,9 @@ class ClaimPage(BaseModel):
     # resolved to a PubMed paper yet. Words found only in cited papers cannot reach the claims
     # resting on them (evidence.search.coverage). None on other pages, and when listing.
     unresolved_citations: int | None = None
+    # When the query holds search syntax (OR, NOT, a leading "-", quotes, "*"), which is read as
+    # words: what the search did with it. None otherwise.
+    query_note: str | None = None
 
 
 def search_claims(
@@ -97,7 +101,7 @@ def search_claims(
     filters = filters_for(session, topic=topic, document_id=document_id, verdict=verdict, pmid=pmid)
     tokens = query_tokens(q) if q else []
     if q is not None and q.strip() and not tokens:
-        return ClaimPage(items=[], next_cursor=None)  # only punctuation or stop words
+        return ClaimPage(items=[], next_cursor=None, query_note=syntax_note(q))  # no words
     capped = ranking_capped = False
     if tokens:
         rows, ranking_capped, capped = _ranked(session, tokens, filters, after, limit + 1)
@@ -122,7 +126,7 @@ def search_claims(
     unresolved = unresolved_citations(session, document_id=document_id) if ended else None
     return ClaimPage(
         items=items, next_cursor=next_cursor, evidence_capped=capped,
-        ranking_capped=ranking_capped, unresolved_citations=unresolved,
+        ranking_capped=ranking_capped, unresolved_citations=unresolved, query_note=syntax_note(q),
     )  # fmt: skip
 
 
