@@ -607,3 +607,12 @@ def test_a_surnames_particles_keep_a_person_a_person(pubmed: str, bibtex: str) -
     from evidence.export.bibtex import bibtex_author
 
     assert bibtex_author(pubmed) == bibtex
+
+
+def test_an_article_without_authors_stays_an_article() -> None:
+    """An editorial PubMed lists no authors for keeps its journal, volume and pages, which a
+    misc entry's styles leave out; `key` sorts it."""
+    text = export_bibtex([work(authors=[], title="Alzheimer's disease: recent progress")])
+    assert text.startswith("@article{anon2003alzheimer")
+    assert "journal = {Arthritis \\& Rheumatism}" in text and "pages = {1521--1529}" in text
+    assert "key = {Alzheimer's disease: recent progress}" in text

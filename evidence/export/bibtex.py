@@ -240,9 +240,13 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
             else:
                 written = text(value)
             fields.append(Field(name, "{" + written + "}"))
-    # Classic BibTeX's styles warn about an article without these; a misc needs none of them.
-    complete = work.authors and work.title and work.journal and work.year
+    # An article needs a title, a journal and a year, or classic BibTeX's styles warn; one
+    # without authors (an editorial) stays an article, its journal and pages printed, and sorts
+    # by `key`.
+    complete = work.title and work.journal and work.year
     entry_type = "article" if complete else "misc"
+    if complete and not work.authors:
+        fields.append(Field("key", "{" + text(work.title or "")[:40] + "}"))
     if work.kind in ENTRY_TYPES:  # not a journal's article: the "journal" parsed is its source
         entry_type, source = ENTRY_TYPES[work.kind]
         fields = [Field(source, f.value) if f.key == "journal" else f for f in fields]
