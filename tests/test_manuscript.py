@@ -280,3 +280,18 @@ def test_a_short_manuscript_in_sections_stays_a_manuscript(tmp_path: Path) -> No
         ("Blocking its receptor reduces disease activity.", ["2"]),
         ("Our findings agree with earlier trials of tocilizumab monotherapy.", ["2"]),
     ]
+
+
+def test_a_named_section_heading_after_the_author_line_is_no_part_of_a_claim(
+    tmp_path: Path,
+) -> None:
+    """PDF text keeps no blank line between a title page's lines and "Introduction"."""
+    path = tmp_path / "pdf-like.txt"
+    path.write_text(
+        "Microglia in Alzheimer disease: a brief review\nAnna K. Berg, MD, PhD; Li Wei, MD\n"
+        "Introduction\nMicroglia are the brain's resident immune cells [1].\n\n" + REFERENCES,
+        encoding="utf-8",
+    )
+    claims = extract_document(read_document(path)).claims
+    assert claims[-1].text == "Microglia are the brain's resident immune cells."
+    assert "Introduction" not in " ".join(c.text for c in claims)

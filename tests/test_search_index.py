@@ -311,3 +311,16 @@ def test_upgrade_to_0012_writes_the_rows_index_claims_writes(engine: Engine) -> 
         connection.execute(text("UPDATE paper_search SET words = 'stale'"))
     upgrade_database(engine)
     assert search_rows(engine) == expected
+
+
+def test_a_papers_check_tags_are_no_words_it_is_found_by() -> None:
+    """MeSH's check tags ("Humans", "Male") say who was studied: "humanized" (stemmed "human")
+    found every claim resting on a paper about humans."""
+    from evidence.search.index import words_of_paper
+
+    words = words_of_paper(
+        "Tocilizumab in RA", None,
+        [{"descriptor": "Humans"}, {"descriptor": "Male"}, {"descriptor": "Arthritis, Rheumatoid"}],
+        ["IL-6"],
+    )  # fmt: skip
+    assert "Humans" not in words and "Male" not in words and "Arthritis, Rheumatoid" in words

@@ -329,3 +329,63 @@ def test_a_claim_opening_data_from_is_no_sources_line() -> None:
         "Data from Smolen et al. 2008 show a 59% ACR20 response with tocilizumab 8 mg/kg"
     ]
     assert [r.parsed.first_author for r in doc.references] == ["Smolen"]
+
+
+def test_a_decimal_after_chinese_text_is_a_quantity_not_a_marker() -> None:
+    doc = extract_slides(
+        [
+            "安全性\n\n• 淀粉样蛋白相关影像学异常（ARIA-E）发生率为12.6%，安慰剂组为1.7%¹\n\n"
+            "1. van Dyck CH, Swanson CJ, Aisen P, et al. Lecanemab in early Alzheimer's disease."
+            " N Engl J Med. 2023;388(1):9-21."
+        ]
+    )
+    assert cited_by_marker(doc) == {
+        "淀粉样蛋白相关影像学异常（ARIA-E）发生率为12.6%，安慰剂组为1.7%": [("1", "van Dyck")]
+    }
+
+
+def test_what_every_slide_repeats_is_no_claim_and_a_title_over_bullets_is_the_topic() -> None:
+    """A disclaimer or a running footer on most slides (as a line, or glued to a bullet's end
+    by PDF extraction, with the slide's number) is taken out; a short title over the bullets,
+    with no blank line between (PDF text), is the slide's topic and heading."""
+    footer = "For scientific exchange only. Not for promotional use."
+    deck = [
+        f"Why blood biomarkers?\n• Blood tests cost a fraction of an amyloid PET scan¹\n{footer}\n"
+        "CME Programme | Dementia Risk Reduction 1\n"
+        "1. Hansson O, et al. Blood-based biomarkers for Alzheimer's disease. Nat Med."
+        " 2022;28(6):1167-1177.",
+        f"Plasma p-tau181\n• P-tau181 tracks tau PET across the continuum¹\n"
+        "• It predicts progression to dementia over four yearsCME Programme | Dementia Risk"
+        f" Reduction 2\n{footer}\n"
+        "1. Karikari TK, et al. Blood phosphorylated tau 181. Lancet Neurol. 2020;19(5):422-433.",
+        f"Summary\n• Blood tests will triage patients for PET in memory clinics\n{footer}\n"
+        "CME Programme | Dementia Risk Reduction 3",
+    ]
+    doc = extract_slides(deck)
+    assert [page.topic for page in doc.pages] == [
+        "Why blood biomarkers?", "Plasma p-tau181", "Summary"
+    ]  # fmt: skip
+    assert [c.text for c in doc.claims] == [
+        "Blood tests cost a fraction of an amyloid PET scan",
+        "P-tau181 tracks tau PET across the continuum",
+        "It predicts progression to dementia over four years",
+        "Blood tests will triage patients for PET in memory clinics",
+    ]
+
+
+def test_a_footer_reference_wrapping_before_its_year_is_one_reference() -> None:
+    doc = extract_slides(
+        [
+            "Plasma p-tau181\n\n• P-tau181 tracks tau PET across the continuum¹\n"
+            "• It predicts progression to dementia²\n\n"
+            "1. Karikari TK, Pascoal TA, Ashton NJ, et al. Blood phosphorylated tau 181 as a"
+            " biomarker. Lancet Neurol. 2020;19(5):422-433.\n"
+            "2. Janelidze S, Mattsson N, Palmqvist S, et al. Plasma P-tau181 in Alzheimer's"
+            " disease: relationship to other biomarkers. Nat\nMed. 2020;26(3):379-386."
+        ]
+    )
+    assert [(r.label, r.parsed.journal, r.parsed.volume) for r in doc.references] == [
+        ("1", "Lancet Neurol", "19"),
+        ("2", "Nat Med", "26"),
+    ]
+    assert cited_by_marker(doc)["It predicts progression to dementia"] == [("2", "Janelidze")]

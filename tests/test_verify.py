@@ -343,3 +343,18 @@ def test_a_journal_of_x_is_not_x(written: str, journal: str, iso: str) -> None:
     record = replace(GERIATRICS, journal=journal, iso_abbrev=iso)
     found = differences(f"Wilson RS, et al. {written}. 2014;62(1):16-24.", record)
     assert ("journal", written, iso) in found
+
+
+def test_a_group_pubmed_lists_first_is_not_the_author_cited_first() -> None:
+    """PubMed lists "SPRINT MIND Investigators for the SPRINT Research Group" before
+    Williamson JD, whom the journal prints first: citing Williamson is right; citing another
+    person is not."""
+    sprint = replace(
+        GERIATRICS,
+        authors=["SPRINT MIND Investigators for the SPRINT Research Group", "Williamson JD",
+                 "Pajewski NM"],
+    )  # fmt: skip
+    assert differences("Williamson JD, et al. J Am Geriatr Soc. 2014;62(1):16-24.", sprint) == []
+    assert differences("Pajewski NM, et al. J Am Geriatr Soc. 2014;62(1):16-24.", sprint) == [
+        ("first_author", "Pajewski", "SPRINT MIND Investigators for the SPRINT Research Group")
+    ]

@@ -207,7 +207,7 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
         # A heading follows a paragraph's end, not a line a sentence runs on from (a running
         # header between pages: "…in patients with\nORIGINAL RESEARCH\nrheumatoid arthritis").
         ended = not current or SENTENCE_CLOSE.search(current[-1].text.rstrip()) is not None
-        heading = ended and _section_heading(line.text)
+        heading = _section_heading(line.text, capitals=ended)
         ends = not line.text.strip() or heading
         if current and (ends or _starts_item(line.text, current[-1].text)):
             text = " ".join(part.text.strip() for part in current)
@@ -219,14 +219,16 @@ def _paragraphs(lines: Sequence[_Line]) -> list[tuple[int, str]]:
     return paragraphs
 
 
-def _section_heading(line: str) -> bool:
-    """Tell a line that is a section's heading by its words alone (see _SECTION_NAME)."""
+def _section_heading(line: str, *, capitals: bool = True) -> bool:
+    """Tell a line that is a section's heading by its words alone (see _SECTION_NAME); one in
+    capitals alone only when `capitals` (a running header may stand inside a sentence)."""
     text = line.strip()
     if not text or not (text[0].isupper() or text[0].isdigit() or "\u4e00" <= text[0] <= "\u9fff"):
         return False
     if len(text.split()) > 10:
         return False
-    return any(pattern.fullmatch(text) for pattern in (_SECTION_NAME, _SUBSECTION, _CAPITALS))
+    patterns = (_SECTION_NAME, _SUBSECTION, _CAPITALS) if capitals else (_SECTION_NAME, _SUBSECTION)
+    return any(pattern.fullmatch(text) for pattern in patterns)
 
 
 def _starts_item(line: str, before: str) -> bool:

@@ -18,7 +18,10 @@ from evidence.ingest.language import is_cjk
 TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 # What may follow a marker: the end, a space, closing or sentence punctuation.
 _AFTER_MARKER = r"(?=$|\s|[，。；;,.:：)）\]】•●*])"
-GLUED = re.compile(r"(?<![\d.])(?P<labels>\d{1,2}(?:[,，\-–]\d{1,2})*)" + _AFTER_MARKER)
+# A number a decimal point or a per cent follows is a quantity ("发生率为12.6%"), not a marker.
+GLUED = re.compile(
+    r"(?<![\d.])(?P<labels>\d{1,2}(?:[,，\-–]\d{1,2})*)(?![.,]\d|\d|%)" + _AFTER_MARKER
+)
 # Up to four digits: a review's list may pass 999 ("[1000]"); a year in brackets ("[2019]") is
 # told from a reference number by the list (evidence.ingest.manuscript).
 BRACKETS = re.compile(

@@ -22,6 +22,7 @@ from evidence.ingest.markers import (
     find_markers_before_cjk,
     remove_markers,
 )
+from evidence.ingest.reference_lines import match_reference_line
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -80,7 +81,7 @@ def _cut_point(units: list[Unit], *, after: int, before: int) -> int:
 
 def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
     """Extract the claims and references of a slide deck, one page of text per slide."""
-    slides = split_slides(page_texts)
+    slides = split_slides(without_boilerplate(page_texts))
     vocabulary = document_vocabulary(u.text for slide in slides for u in slide)
     pages: list[ExtractedPage] = []
     claims: list[ExtractedClaim] = []
@@ -110,6 +111,54 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
             _slide_claims(number, units, slide_refs, listed, vocabulary, heading_unit, topic or [])
         )
     return ExtractedDocument("slides", pages, claims, references)
+
+
+BOILERPLATE_SIZE = 12  # characters: a running footer's, not a section label's ("骨破坏")
+
+
+def without_boilerplate(page_texts: Sequence[str]) -> list[str]:
+    """Take out what most slides repeat (a disclaimer, the meeting's name, a running footer
+    with the slide's number: "For scientific exchange only.", "CME 继续医学教育项目 | … 9"),
+    as a line of its own or glued to a bullet's end by PDF extraction; references aside."""
+    if len(page_texts) < 3:
+        return list(page_texts)
+    pages_with: dict[str, int] = {}
+    first_seen: dict[str, str] = {}
+    for text in page_texts:
+        for line in {line.strip() for line in text.split("\n") if line.strip()}:
+            key = _boilerplate_key(line)
+            if len(key) >= BOILERPLATE_SIZE and match_reference_line(line) is None:
+                pages_with[key] = pages_with.get(key, 0) + 1
+                first_seen.setdefault(key, line)
+    repeated = [
+        first_seen[key] for key, count in pages_with.items() if count >= len(page_texts) / 2
+    ]
+    if not repeated:
+        return list(page_texts)
+    patterns = [_phrase_pattern(line) for line in repeated]
+    return [
+        "\n".join(
+            cut for line in text.split("\n") if (cut := _cut(line, patterns)).strip() or not line
+        )
+        for text in page_texts
+    ]
+
+
+def _boilerplate_key(line: str) -> str:
+    return " ".join(re.sub(r"\d+", " ", line).split())
+
+
+def _phrase_pattern(line: str) -> re.Pattern[str]:
+    """Match a repeated line wherever it ends a line, whatever number it holds ("… | 9")."""
+    parts = [re.escape(part) for part in re.split(r"\d+", line.strip())]
+    body = r"\d*".join(parts).replace(r"\ ", r"\s*")
+    return re.compile(rf"\s*{body}\s*\d*\s*$")
+
+
+def _cut(line: str, patterns: list[re.Pattern[str]]) -> str:
+    for pattern in patterns:
+        line = pattern.sub("", line)
+    return line
 
 
 def _deck_list(slides: list[list[Unit]], references: list[ExtractedReference]) -> dict[str, int]:
@@ -207,9 +256,11 @@ def _title(units: list[Unit]) -> list[Unit] | None:
     first = units[0] if units else None
     if first is None or first.kind != "text" or is_statement(first):
         return None
-    alone = all(u.paragraph != first.paragraph for u in units[1:])
+    # Alone in its paragraph, or over the slide's bullets (PDF text keeps no blank line after it).
+    following = [u for u in units[1:] if u.paragraph == first.paragraph]
+    alone = not following or following[0].kind in ("bullet", "item")
     short = content_size(first.text) <= (MIN_STATEMENT if count_cjk(first.text) else 12)
-    cites = BRACKETS.search(first.text) or re.search(r"\d$", first.text)
+    cites = BRACKETS.search(first.text) or re.search(r"(?<!\d)\d{1,2}$", first.text)  # "IL-63"
     return [first] if alone and short and not cites else None
 
 

@@ -8,7 +8,12 @@ import re
 from dataclasses import dataclass, field, replace
 
 from evidence.ingest.language import content_size, is_cjk, splits_a_word
-from evidence.ingest.reference_lines import ReferenceLine, match_reference_line, split_sources
+from evidence.ingest.reference_lines import (
+    NUMBERED,
+    ReferenceLine,
+    match_reference_line,
+    split_sources,
+)
 
 # Bullets as PDF extraction leaves them: "•", and Wingdings glyphs read as "l", "ü", "Ø", "n".
 BULLET = re.compile(r"^\s*(?:[•●▪■◆◇○◦‣⁃►➢✓✔]\s*|[lüØ§v]\s+|[-–]\s+)")
@@ -65,7 +70,7 @@ def split_units(page_text: str) -> list[Unit]:
     units: list[Unit] = []
     paragraph = 0
     blank_before = False
-    for raw in page_text.split("\n"):
+    for raw in _references_joined(page_text.split("\n")):
         if not raw.strip():
             if units and not blank_before:
                 paragraph += 1
@@ -89,6 +94,26 @@ def split_units(page_text: str) -> list[Unit]:
             units.append(unit)
         blank_before = False
     return units
+
+
+def _references_joined(lines: list[str]) -> list[str]:
+    """Join a numbered reference that wraps before its year onto one line ("2. Janelidze S, …
+    Nat" / "Med. 2020;26(3):379-386."): its first line alone reads as no reference."""
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if (
+            previous.strip()
+            and line.strip()
+            and NUMBERED.match(previous.strip())
+            and match_reference_line(previous) is None
+            and not NUMBERED.match(line.strip())
+            and match_reference_line(f"{previous.rstrip()} {line.strip()}") is not None
+        ):
+            joined[-1] = f"{previous.rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _place_line(raw: str, units: list[Unit], *, paragraph: int, after_blank: bool) -> Unit | None:

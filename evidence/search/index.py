@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
@@ -106,7 +107,26 @@ def evidence_words(words: str) -> str:
     return " ".join(dict.fromkeys(index_tokens(words)))
 
 
+# MeSH's check tags: NLM gives them to most papers (who was studied, not what), so by them
+# "humanized" (stemmed "human") found every claim resting on a paper about humans.
+CHECK_TAGS = frozenset(
+    {"Humans", "Animals", "Male", "Female", "Adult", "Aged", "Aged, 80 and over", "Middle Aged"}
+    | {"Young Adult", "Adolescent", "Child", "Child, Preschool", "Infant", "Infant, Newborn"}
+    | {"Mice", "Rats", "Pregnancy", "Cattle", "Dogs", "Cats", "Swine", "Rabbits", "Cricetinae"}
+)
+
+
 def paper_words(paper: Paper) -> str:
-    """Return the words of a paper that a claim citing it can be found by."""
-    mesh = " ".join(str(m.get("descriptor", "")) for m in paper.mesh)
-    return " ".join([paper.title or "", paper.abstract or "", mesh, " ".join(paper.keywords)])
+    """Return the words of a paper that a claim citing it can be found by: title, abstract, MeSH
+    headings but check tags, keywords."""
+    return words_of_paper(paper.title, paper.abstract, paper.mesh, paper.keywords)
+
+
+def words_of_paper(
+    title: str | None, abstract: str | None, mesh: list[dict[str, Any]], keywords: list[str]
+) -> str:
+    """Return paper_words from the columns as stored (a migration reads them so)."""
+    headings = " ".join(
+        str(m.get("descriptor", "")) for m in mesh if m.get("descriptor") not in CHECK_TAGS
+    )
+    return " ".join([title or "", abstract or "", headings, " ".join(keywords)])

@@ -65,7 +65,7 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
 
     pubmed_author = surname_of(record.authors[0]) if record.authors else None
     cited_author = citation.first_author
-    if cited_author and pubmed_author and not same_surname(cited_author, pubmed_author):
+    if cited_author and pubmed_author and not _first_author_named(cited_author, record.authors):
         differ("first_author", cited_author, pubmed_author)
     elif (
         citation.authors
@@ -90,6 +90,15 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
         differ("issue", citation.issue or citation.supplement, record.issue)
     differences += _page_differences(citation, record)
     return differences
+
+
+def _first_author_named(cited: str, authors: list[str]) -> bool:
+    """Tell whether the author cited first is PubMed's first author, or its first person's when
+    PubMed lists a group first ("SPRINT MIND Investigators for the SPRINT Research Group",
+    then "Williamson JD": the journal prints Williamson first)."""
+    people = [author for author in authors if surname_of(author) != author]
+    first = [authors[0]] + (people[:1] if surname_of(authors[0]) == authors[0] else [])
+    return any(same_surname(cited, surname_of(author)) for author in first)
 
 
 def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[FieldDifference]:

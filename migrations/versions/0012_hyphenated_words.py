@@ -6,7 +6,8 @@ Create Date: 2026-11-28 06:30:00
 
 evidence.ingest.language now indexes a hyphenated word's parts beside the word
 ("amyloid-positive": amyloidposit, amyloid, posit; "anti-IL-6": antiil6, anti, il6) and leaves
-a possessive's "'s" out ("Alzheimer's" held a token "s" that every query for it asked for).
+a possessive's "'s" out ("Alzheimer's" held a token "s" that every query for it asked for), and
+evidence.search.index leaves MeSH's check tags ("Humans", "Male") out of a paper's words.
 This revision indexes again the own words of every claim and the words of every indexed paper.
 Downgrading keeps the new tokens: the index is derived data.
 """
@@ -18,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from evidence.search.index import evidence_words, own_words
+from evidence.search.index import evidence_words, own_words, words_of_paper
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -58,8 +59,7 @@ def _paper_words(title: str | None, abstract: str | None, mesh: Any, keywords: A
     """What evidence.search.index.paper_words reads of a paper, from the columns as stored."""
     mesh = json.loads(mesh) if isinstance(mesh, str) else mesh or []
     keywords = json.loads(keywords) if isinstance(keywords, str) else keywords or []
-    headings = " ".join(str(m.get("descriptor", "")) for m in mesh)
-    return " ".join([title or "", abstract or "", headings, " ".join(keywords)])
+    return words_of_paper(title, abstract, mesh, keywords)
 
 
 def downgrade() -> None:
