@@ -389,3 +389,19 @@ def test_a_footer_reference_wrapping_before_its_year_is_one_reference() -> None:
         ("2", "Nat Med", "26"),
     ]
     assert cited_by_marker(doc)["It predicts progression to dementia"] == [("2", "Janelidze")]
+
+
+def test_a_title_slides_authors_and_affiliations_cite_nothing() -> None:
+    """ "Maria Lindqvist¹, Thomas K. Reed²" and "¹Memory Clinic …" number affiliations."""
+    doc = extract_slides(
+        [
+            "Blood-based biomarkers for Alzheimer disease\n\nMaria Lindqvist¹, Thomas K. Reed²\n"
+            "¹Memory Clinic, University Hospital; ²Department of Neurology, City Medical Centre",
+            "Why blood biomarkers?\n\n• Blood tests cost a fraction of an amyloid PET scan¹\n\n"
+            "1. Hansson O, et al. Blood-based biomarkers for Alzheimer's disease. Nat Med."
+            " 2022;28(6):1167-1177.",
+        ]
+    )
+    assert [c.markers for c in doc.claims if c.page_number == 1] == [[]]  # the title alone
+    assert not any("Lindqvist" in c.text or "Clinic" in c.text for c in doc.claims)
+    assert [m.label for c in doc.claims if c.page_number == 2 for m in c.markers] == ["1"]

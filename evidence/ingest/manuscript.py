@@ -19,10 +19,12 @@ from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size
 from evidence.ingest.markers import (
     BRACKETS,
+    LEADING_SUPERSCRIPT,
     SUPERSCRIPT,
     FoundMarker,
     expand_labels,
     find_bracket_markers,
+    numbers_names,
     remove_markers,
 )
 from evidence.ingest.reference_lines import NUMBERED, numbered_label
@@ -43,15 +45,6 @@ REFERENCES_HEADING = re.compile(
 # A list item in text: a bullet ("-", "*", "•") or a number ("1.", "2)") leading a line.
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•●▪◦]|\d{1,2}[.)])\s+\S")
 _BULLET = re.compile(r"^\s*[-*•●▪◦]\s+(?=\S)")  # taken off a claim; a number is kept
-# Superscript numbers that are not citations: the affiliations of a title page's author list
-# ("John Smith¹, Mary Jones²") and the numbered affiliations themselves ("¹Department of ...").
-_LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
-# A name that a superscript numbers ("Smith¹", "Jones*¹,²", "张三¹"): a capitalised word, or two
-# or three Chinese characters standing alone, where a claim's citation follows a lower-case
-# word or a longer phrase ("hepcidin¹", "铁调素升高¹").
-_NAMED = re.compile(
-    r"(?:[A-Z][a-z][\w'’\-]*|(?:^|(?<=[\s,，、;；]))[\u4e00-\u9fff]{2,3})[*†‡§]*[⁰¹²³⁴⁵⁶⁷⁸⁹]"
-)
 MIN_WORDS = 4
 DECK_PAGE = 600  # characters: most of a deck's pages hold fewer, a manuscript's more
 # Citation markers a block may end in after its full stop: "[1]", "[2, 3]", "¹²".
@@ -250,12 +243,12 @@ def _is_heading(text: str) -> bool:
     does: a short one that cites nothing, one numbered in superscript (an affiliation), and one
     whose superscripts all number names (authors); not a list item that cites ("increased
     hepcidin¹ and reduced iron absorption²")."""
-    if text.startswith("#") or _LEADING_SUPERSCRIPT.match(text):
+    if text.startswith("#") or LEADING_SUPERSCRIPT.match(text):
         return True
     if SENTENCE_CLOSE.search(text):
         return False
     numbered = len(SUPERSCRIPT.findall(text))
-    if numbered and len(_NAMED.findall(text)) >= numbered:
+    if numbered and numbers_names(text):
         return True  # every superscript numbers a name: authors
     return len(text.split()) <= 8 and not BRACKETS.search(text) and not numbered
 

@@ -29,6 +29,23 @@ BRACKETS = re.compile(
     r"|\[(?P<labels>\d{1,4}(?:\s*[-–—,，]\s*\d{1,4})*)\]"
 )
 SUPERSCRIPT = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[,⁻–-][¹²³⁴⁵⁶⁷⁸⁹⁰]+)*")
+# Superscript numbers that are not citations: the affiliations of a title page's author list
+# ("John Smith¹, Mary Jones²") and the numbered affiliations themselves ("¹Department of ...").
+LEADING_SUPERSCRIPT = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+# A name that a superscript numbers ("Smith¹", "Jones*¹,²", "张三¹"): a capitalised word, or two
+# or three Chinese characters standing alone, where a claim's citation follows a lower-case
+# word or a longer phrase ("hepcidin¹", "铁调素升高¹").
+_NAMED = re.compile(
+    r"(?:[A-Z][a-z][\w'’\-]*|(?:^|(?<=[\s,，、;；]))[\u4e00-\u9fff]{2,3})[*†‡§]*[⁰¹²³⁴⁵⁶⁷⁸⁹]"
+)
+
+
+def numbers_names(text: str) -> bool:
+    """Tell an author line from a claim citing: every superscript in it numbers a name."""
+    numbered = len(SUPERSCRIPT.findall(text))
+    return bool(numbered) and len(_NAMED.findall(text)) >= numbered
+
+
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-")
 _CLOSING = "，。；;,.:：)）]】!?！？"  # what a marker's space before is taken out ahead of
 MAX_RANGE = 200  # "[1-999]" is a typo, not 999 citations

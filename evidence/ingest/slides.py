@@ -15,11 +15,13 @@ from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size, count_cjk
 from evidence.ingest.markers import (
     BRACKETS,
+    LEADING_SUPERSCRIPT,
     FoundMarker,
     document_vocabulary,
     expand_labels,
     find_glued_markers,
     find_markers_before_cjk,
+    numbers_names,
     remove_markers,
 )
 from evidence.ingest.reference_lines import match_reference_line
@@ -322,6 +324,8 @@ def _slide_claims(
     found: list[tuple[Unit, str, list[FoundMarker]]] = []
     seen: set[str] = set()
     texts = [u for u in units if not (u.kind == "reference" or u in topic or _is_legend(u))]
+    if number == 1 and not refs:  # a title slide's authors and affiliations: "Reed²", "¹Clinic"
+        texts = [u for u in texts if not (numbers_names(u.text) or _affiliation(u.text))]
     markers_of = {id(u): _markers(u.text, labels, own, vocabulary) for u in texts}
     uncited = own - {label for ms in markers_of.values() for m in ms for label in m.labels}
     for unit in texts:
@@ -362,6 +366,10 @@ def _markers(
     glued = find_glued_markers(text, vocabulary=vocabulary, page_labels=own)
     outside = [m for m in glued if not any(b.start <= m.start < b.end for b in bracketed)]
     return sorted(bracketed + outside, key=lambda m: m.start)
+
+
+def _affiliation(text: str) -> bool:
+    return LEADING_SUPERSCRIPT.match(text) is not None
 
 
 def _bracketed(text: str, labels: frozenset[str]) -> list[FoundMarker]:
