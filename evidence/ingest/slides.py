@@ -11,20 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from evidence.ingest.boilerplate import without_boilerplate
 from evidence.ingest.citation import parse_citation
 from evidence.ingest.language import content_size, count_cjk
 from evidence.ingest.markers import (
     BRACKETS,
-    LEADING_SUPERSCRIPT,
     FoundMarker,
     document_vocabulary,
-    expand_labels,
-    find_glued_markers,
     find_markers_before_cjk,
     numbers_names,
     remove_markers,
 )
-from evidence.ingest.reference_lines import match_reference_line
+from evidence.ingest.slide_markers import affiliation, slide_markers
 from evidence.ingest.structure import (
     ExtractedClaim,
     ExtractedDocument,
@@ -113,54 +111,6 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
             _slide_claims(number, units, slide_refs, listed, vocabulary, heading_unit, topic or [])
         )
     return ExtractedDocument("slides", pages, claims, references)
-
-
-BOILERPLATE_SIZE = 12  # characters: a running footer's, not a section label's ("骨破坏")
-
-
-def without_boilerplate(page_texts: Sequence[str]) -> list[str]:
-    """Take out what most slides repeat (a disclaimer, the meeting's name, a running footer
-    with the slide's number: "For scientific exchange only.", "CME 继续医学教育项目 | … 9"),
-    as a line of its own or glued to a bullet's end by PDF extraction; references aside."""
-    if len(page_texts) < 3:
-        return list(page_texts)
-    pages_with: dict[str, int] = {}
-    first_seen: dict[str, str] = {}
-    for text in page_texts:
-        for line in {line.strip() for line in text.split("\n") if line.strip()}:
-            key = _boilerplate_key(line)
-            if len(key) >= BOILERPLATE_SIZE and match_reference_line(line) is None:
-                pages_with[key] = pages_with.get(key, 0) + 1
-                first_seen.setdefault(key, line)
-    repeated = [
-        first_seen[key] for key, count in pages_with.items() if count >= len(page_texts) / 2
-    ]
-    if not repeated:
-        return list(page_texts)
-    patterns = [_phrase_pattern(line) for line in repeated]
-    return [
-        "\n".join(
-            cut for line in text.split("\n") if (cut := _cut(line, patterns)).strip() or not line
-        )
-        for text in page_texts
-    ]
-
-
-def _boilerplate_key(line: str) -> str:
-    return " ".join(re.sub(r"\d+", " ", line).split())
-
-
-def _phrase_pattern(line: str) -> re.Pattern[str]:
-    """Match a repeated line wherever it ends a line, whatever number it holds ("… | 9")."""
-    parts = [re.escape(part) for part in re.split(r"\d+", line.strip())]
-    body = r"\d*".join(parts).replace(r"\ ", r"\s*")
-    return re.compile(rf"\s*{body}\s*\d*\s*$")
-
-
-def _cut(line: str, patterns: list[re.Pattern[str]]) -> str:
-    for pattern in patterns:
-        line = pattern.sub("", line)
-    return line
 
 
 def _deck_list(slides: list[list[Unit]], references: list[ExtractedReference]) -> dict[str, int]:
@@ -325,8 +275,8 @@ def _slide_claims(
     seen: set[str] = set()
     texts = [u for u in units if not (u.kind == "reference" or u in topic or _is_legend(u))]
     if number == 1 and not refs:  # a title slide's authors and affiliations: "Reed²", "¹Clinic"
-        texts = [u for u in texts if not (numbers_names(u.text) or _affiliation(u.text))]
-    markers_of = {id(u): _markers(u.text, labels, own, vocabulary) for u in texts}
+        texts = [u for u in texts if not (numbers_names(u.text) or affiliation(u.text))]
+    markers_of = {id(u): slide_markers(u.text, labels, own, vocabulary) for u in texts}
     uncited = own - {label for ms in markers_of.values() for m in ms for label in m.labels}
     for unit in texts:
         markers = markers_of[id(unit)]
@@ -355,38 +305,6 @@ def _slide_claims(
             ExtractedClaim(number, kind, piece, remove_markers(piece, markers), extracted, cites)
         )
     return claims
-
-
-def _markers(
-    text: str, labels: frozenset[str], own: frozenset[str], vocabulary: frozenset[str]
-) -> list[FoundMarker]:
-    """Find a text's markers: in brackets (naming `labels`), superscript, or glued to a word by
-    PDF extraction (as the slide's `own` list allows)."""
-    bracketed = _bracketed(text, labels)
-    glued = find_glued_markers(text, vocabulary=vocabulary, page_labels=own)
-    outside = [m for m in glued if not any(b.start <= m.start < b.end for b in bracketed)]
-    return sorted(bracketed + outside, key=lambda m: m.start)
-
-
-def _affiliation(text: str) -> bool:
-    return LEADING_SUPERSCRIPT.match(text) is not None
-
-
-def _bracketed(text: str, labels: frozenset[str]) -> list[FoundMarker]:
-    """Find the markers written in brackets: "[1]", "[2, 3]", "[4-6]"; "[2019]" is a year
-    unless the references list a 2019th."""
-    found = []
-    for match in BRACKETS.finditer(text):
-        first = match.group("first")
-        labels_written = expand_labels(
-            f"{first}-{match.group('last')}" if first else match.group("labels")
-        )
-        if labels_written and all(len(n) < 4 or n in labels for n in labels_written):
-            ranged = bool(first) or bool(re.search(r"\d\s*[-–—]\s*\d", match.group()))
-            if ranged and not labels.issuperset(labels_written):
-                continue  # "65 [58-72] years": a range the list does not number is a statistic
-            found.append(FoundMarker(match.start(), match.end(), labels_written))
-    return found
 
 
 def _claim_kind(unit: Unit, heading: Unit | None, markers: list[FoundMarker]) -> str:
