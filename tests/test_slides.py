@@ -405,3 +405,16 @@ def test_a_title_slides_authors_and_affiliations_cite_nothing() -> None:
     assert [c.markers for c in doc.claims if c.page_number == 1] == [[]]  # the title alone
     assert not any("Lindqvist" in c.text or "Clinic" in c.text for c in doc.claims)
     assert [m.label for c in doc.claims if c.page_number == 2 for m in c.markers] == ["1"]
+
+
+def test_the_slides_number_glued_to_its_last_line_is_no_marker() -> None:
+    """PDF extraction glues the slide's number to its last line ("…仍需进一步研究10"); a number
+    the slide lists stays a marker."""
+    topics = ["贫血", "疲劳", "骨折", "抑郁", "疼痛", "晨僵", "感染", "血脂", "肝酶", "体重"]
+    pages = [f"第{n}页\n\n托珠单抗改善类风湿关节炎患者的{topics[n - 1]}{n}" for n in range(1, 11)]
+    pages[9] = "总结\n\n• 患者选择、长期获益及卫生经济学价值仍需进一步研究10"
+    pages[4] += "\n\n5. Nemeth E, et al. J Clin Invest. 2004;113(9):1271-1276."
+    doc = extract_slides(pages)
+    markers = {c.page_number: [m.label for m in c.markers] for c in doc.claims}
+    assert markers[10] == [] and markers[5] == ["5"]
+    assert doc.claims[-1].text == "患者选择、长期获益及卫生经济学价值仍需进一步研究"

@@ -24,7 +24,8 @@ def without_boilerplate(page_texts: Sequence[str]) -> list[str]:
     for text in page_texts:
         for line in {line.strip() for line in text.split("\n") if line.strip()}:
             key = _boilerplate_key(line)
-            if len(key) >= BOILERPLATE_SIZE and match_reference_line(line) is None:
+            bullet = line[:1] in "•●▪■◦·-*"  # a bullet says something, however often
+            if len(key) >= BOILERPLATE_SIZE and not bullet and match_reference_line(line) is None:
                 pages_with[key] = pages_with.get(key, 0) + 1
                 first_seen.setdefault(key, line)
     repeated = [

@@ -277,6 +277,15 @@ def _slide_claims(
     if number == 1 and not refs:  # a title slide's authors and affiliations: "Reed²", "¹Clinic"
         texts = [u for u in texts if not (numbers_names(u.text) or affiliation(u.text))]
     markers_of = {id(u): slide_markers(u.text, labels, own, vocabulary) for u in texts}
+    if texts:  # the slide's number, glued by PDF extraction to its last line ("…研究10"): no
+        last = texts[-1]  # marker, and out of the claim's text (a marker naming nothing)
+        markers_of[id(last)] = [
+            FoundMarker(m.start, m.end, ())
+            if m.labels == (str(number),) and m.labels[0] not in own
+            and m.end == len(last.text) and last.text[m.start - 1 : m.start] != "["
+            else m
+            for m in markers_of[id(last)]
+        ]  # fmt: skip
     uncited = own - {label for ms in markers_of.values() for m in ms for label in m.labels}
     for unit in texts:
         markers = markers_of[id(unit)]
