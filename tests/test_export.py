@@ -616,3 +616,11 @@ def test_an_article_without_authors_stays_an_article() -> None:
     assert text.startswith("@article{anon2003alzheimer")
     assert "journal = {Arthritis \\& Rheumatism}" in text and "pages = {1521--1529}" in text
     assert "key = {Alzheimer's disease: recent progress}" in text
+
+
+def test_the_key_of_an_article_without_authors_is_cut_before_it_is_escaped() -> None:
+    """Cut after escaping, "… &" would end in a lone backslash that eats the closing brace."""
+    title = "Editorial on the dementia care pathway & its reviewers"  # "&" is its 40th character
+    text = export_bibtex([work(authors=[], title=title)])
+    assert "key = {Editorial on the dementia care pathway \\&}" in text
+    assert len(pybtex.database.parse_string(text, "bibtex").entries) == 1

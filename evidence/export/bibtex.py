@@ -246,7 +246,7 @@ def bibtex_entry(work: ExportWork, options: ExportOptions, *, latex: bool = Fals
     complete = work.title and work.journal and work.year
     entry_type = "article" if complete else "misc"
     if complete and not work.authors:
-        fields.append(Field("key", "{" + text(work.title or "")[:40] + "}"))
+        fields.append(Field("key", "{" + text((work.title or "")[:40]) + "}"))
     if work.kind in ENTRY_TYPES:  # not a journal's article: the "journal" parsed is its source
         entry_type, source = ENTRY_TYPES[work.kind]
         fields = [Field(source, f.value) if f.key == "journal" else f for f in fields]
