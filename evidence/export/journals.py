@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
-# What NLM adds to tell a title apart: a place or edition in parentheses, "[Internet]", a
-# subtitle after " : ".
-_QUALIFIER = re.compile(r"\s*\([^()]*\)|\s*\[[^\[\]]*\]|\s+:\s.*$")
+from evidence.pubmed.match import JOURNAL_QUALIFIER
+
 # Words a title case leaves in lower case, but first.
 _SMALL = frozenset(
     {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the"}
@@ -26,7 +25,7 @@ def journal_title(nlm_title: str | None) -> str | None:
     """Return a journal's title as a reference list prints it (see the module's docstring)."""
     if not nlm_title:
         return nlm_title
-    title = _QUALIFIER.sub("", nlm_title).strip() or nlm_title.strip()
+    title = JOURNAL_QUALIFIER.sub("", nlm_title).strip() or nlm_title.strip()
     title = re.sub(r"\.\s+(?=\S)", " ", title).rstrip(".")  # "Nature reviews. Rheumatology"
     words = list(_WORD.finditer(title))
     pieces: list[str] = []

@@ -169,7 +169,8 @@ def query_tokens(text: str) -> list[str]:
         if not is_cjk(word[0]):
             # The word whole: "pre-eclampsia" finds "preeclampsia" too (the index holds both
             # "amyloid-positive" and its parts, so "amyloid" finds it).
-            tokens.extend(_latin_tokens(word)[:1])
+            if word.lower() not in STOPWORDS:
+                tokens.append(latin_token(word))
             continue
         for piece in _query_pieces(word):
             pairs = [piece[i : i + 2] for i in range(len(piece) - 1)]

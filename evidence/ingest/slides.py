@@ -9,6 +9,7 @@ a claim without a marker on a slide with markers rests on the slide's references
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 
 from evidence.ingest.boilerplate import without_boilerplate
@@ -98,9 +99,12 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
             for k, u in enumerate(x for x in units if x.reference is not None)
             if u.reference is not None
         ]
-    deck_list = _deck_list(slides, references)
+    on_slide: dict[int, list[ExtractedReference]] = defaultdict(list)
+    for reference in references:
+        on_slide[reference.page_number].append(reference)
+    deck_list = _deck_list(slides, on_slide)
     for number, units in enumerate(slides, start=1):
-        slide_refs = [r for r in references if r.page_number == number]
+        slide_refs = on_slide[number]
         topic = find_topic(units) or _title(units)
         heading_unit = find_heading(units, topic=topic) or (topic[0] if topic else None)
         pages.append(
@@ -113,7 +117,9 @@ def extract_slides(page_texts: Sequence[str]) -> ExtractedDocument:
     return ExtractedDocument("slides", pages, claims, references)
 
 
-def _deck_list(slides: list[list[Unit]], references: list[ExtractedReference]) -> dict[str, int]:
+def _deck_list(
+    slides: list[list[Unit]], on_slide: dict[int, list[ExtractedReference]]
+) -> dict[str, int]:
     """Return the numbered references of the deck's slides that list references and make no
     statement (a "References" slide, the last as a rule), by number: what the markers of a slide
     listing none of its own name. A number listed twice names neither."""
@@ -122,7 +128,7 @@ def _deck_list(slides: list[list[Unit]], references: list[ExtractedReference]) -
         listing = [u for u in units if u.reference is not None]
         if not listing or any(is_statement(u) for u in units if u.reference is None):
             continue
-        for reference in (r for r in references if r.page_number == number and r.label):
+        for reference in (r for r in on_slide[number] if r.label):
             label = reference.label or ""
             by_label[label] = None if label in by_label else reference.index
     return {label: index for label, index in by_label.items() if index is not None}
@@ -202,7 +208,8 @@ def find_topic(units: list[Unit]) -> list[Unit] | None:
 
 def _title(units: list[Unit]) -> list[Unit] | None:
     """Return the slide's title as its topic, when no section label is found: its first line,
-    alone in its paragraph, short and saying nothing itself ("Symptomatic therapy", "饮食干预"),
+    alone in its paragraph or over the bullets, short and saying nothing itself ("Symptomatic
+    therapy", "饮食干预"),
     so a search for its words finds the slide's claims. A title that is a statement is a
     claim, the slide's headline."""
     first = units[0] if units else None

@@ -80,7 +80,7 @@ def journal_words(name: str) -> list[str]:
 
 # What qualifies a journal's name beside the name: NLM's place ("Science (New York, N.Y.)",
 # "Acta Neuropathol (Berl)"), "[Internet]", and NLM's subtitle ("Brain : a journal of neurology").
-_QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])|\s+:\s.*$")
+JOURNAL_QUALIFIER = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])|\s+:\s.*$")
 
 
 def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -> bool:
@@ -90,8 +90,8 @@ def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -
     verification names the misspelling."""
     names = [name for name in (record.journal, record.iso_abbrev, record.medline_ta) if name]
     forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
-    forms += [journal_words(_QUALIFIER.sub("", name)) for name in names]
-    written_forms = [journal_words(written), journal_words(_QUALIFIER.sub("", written))]
+    forms += [journal_words(JOURNAL_QUALIFIER.sub("", name)) for name in names]
+    written_forms = [journal_words(written), journal_words(JOURNAL_QUALIFIER.sub("", written))]
     if not misspelt:  # what a reference's parse may leave after it: "Sci Transl Med 9"
         written_forms += [_without_volume(words) for words in written_forms]
     for words in written_forms:

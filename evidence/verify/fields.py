@@ -96,9 +96,12 @@ def _first_author_named(cited: str, authors: list[str]) -> bool:
     """Tell whether the author cited first is PubMed's first author, or its first person's when
     PubMed lists a group first ("SPRINT MIND Investigators for the SPRINT Research Group",
     then "Williamson JD": the journal prints Williamson first)."""
-    people = [author for author in authors if surname_of(author) != author]
-    first = [authors[0]] + (people[:1] if surname_of(authors[0]) == authors[0] else [])
-    return any(same_surname(cited, surname_of(author)) for author in first)
+    if same_surname(cited, surname_of(authors[0])):
+        return True
+    if surname_of(authors[0]) != authors[0]:
+        return False  # a person is first
+    person = next((author for author in authors if surname_of(author) != author), None)
+    return person is not None and same_surname(cited, surname_of(person))
 
 
 def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[FieldDifference]:
