@@ -145,6 +145,22 @@ def test_stated_numbers(text: str, found: list[tuple[str, str]]) -> None:
     assert [(n.kind, n.value) for n in stated_numbers(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("claim", "abstract", "found"),
+    [
+        ("tocilizumab 8 mg/kg every 4 weeks", "patients received an 8-mg/kg dose of TCZ", True),
+        ("an 8-mg/kg dose", "tocilizumab 8 mg/kg or placebo", True),
+        ("每4周静脉注射10 mg", "a 10–mg dose", True),
+        ("tocilizumab 8 mg/kg every 4 weeks", "patients received 4 mg/kg or 18-mg/kg", False),
+    ],
+)
+def test_a_dose_joined_to_its_unit_by_a_hyphen_is_the_same_dose(
+    claim: str, abstract: str, found: bool
+) -> None:
+    (dose,) = [n for n in stated_numbers(claim) if n.kind == "dose"]
+    assert appears_in(dose, abstract) is found
+
+
 def test_small_numbers_are_not_found_in_any_abstract_by_accident() -> None:
     (one,) = [n for n in stated_numbers("脑室注射1 μg") if n.kind == "dose"]
     assert not appears_in(one, "mice were treated for 1 week with 10 mg")

@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass
 
 # A number with what makes it a finding: "66例", "n = 10-11", "30mg/kg", "89.6%", "P = 0.044".
+# A dose's number and unit may be joined by a hyphen, as an adjective: "an 8-mg/kg dose".
+JOINED = r"\s*(?:[-‐‑–]\s*)?"
 COUNT = re.compile(
     r"(?<![\d.\-])(\d{1,6})\s*(?:例|名|位|只|人|patients|subjects|participants|cases|controls"
     r"|women|men|children|mice|rats|monkeys)"
 )
 GROUP = re.compile(r"(?<![A-Za-z])[nN]\s*=\s*(\d{1,6})(?:\s*[-–~]\s*(\d{1,6}))?")
-DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|mg|μg|µg|ug|ng|g/dL|mL|IU)\b")
+DOSE = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?){JOINED}(mg/kg|mg|μg|µg|ug|ng|g/dL|mL|IU)\b")
 PERCENT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*[%％]")
 P_VALUE = re.compile(r"\b[Pp]\s*([<=>≤])\s*(0?\.\d+)")
 
@@ -63,9 +65,9 @@ def appears_in(number: StatedNumber, abstract: str) -> bool:
         bare = value.lstrip("0")  # "0.05" is written ".05" too
         return re.search(rf"(?<![\d.])0?{re.escape(bare)}(?!\d)", abstract) is not None
     if number.kind == "dose":
-        unit = number.as_written[len(value) :].strip()
+        unit = number.as_written[len(value) :].lstrip(" -‐‑–")
         pattern = UNITS.get(unit, re.escape(unit))
-        return re.search(rf"{whole}\s*{pattern}", abstract, re.IGNORECASE) is not None
+        return re.search(rf"{whole}{JOINED}{pattern}", abstract, re.IGNORECASE) is not None
     if number.kind == "group_size":
         if re.search(rf"(?<![A-Za-z])n\s*=\s*{re.escape(value)}(?!\d)", abstract, re.IGNORECASE):
             return True
