@@ -175,3 +175,30 @@ def test_identifier_in_citation_resolves_directly(engine: Engine, pmid: str) -> 
 
     (resolution,) = asyncio.run(main())
     assert resolution.pmid == pmid and resolution.method == "pmid"
+
+
+def test_offline_a_stored_paper_cited_with_typos_is_offered_or_resolved(engine: Engine) -> None:
+    """Nakahara H, et al. Arthritis Rheum 2003;48(6):1521-9 is stored: a citation one letter
+    off in its first author resolves to it (verification names the misspelling); with its
+    volume wrong too, it is not settled, but the stored paper is offered as the closest, and
+    the reason says so."""
+    import_files(engine, [SNAPSHOT])
+
+    async def main() -> list[Any]:
+        with session_scope(engine) as session:
+            return await resolve_strings(
+                session,
+                client=None,
+                strings=[
+                    "Nakahra H, et al. Arthritis Rheum 2003;48(6):1521-9.",
+                    "Nakahra H, et al. Arthritis Rheum 2003;84(6):1521-9.",
+                    "Zyxwv Q, et al. Lancet 2003;361:1-2.",
+                ],
+            )
+
+    misspelt, two_errors, unknown = asyncio.run(main())
+    assert (misspelt.status, misspelt.pmid) == ("resolved", "12794819")
+    assert (two_errors.status, two_errors.pmid) == ("unresolved", None)
+    assert two_errors.candidates == ["12794819"] and "PMID 12794819" in two_errors.reason
+    assert (unknown.status, unknown.candidates) == ("unresolved", [])
+    assert unknown.reason == "not in the local store (offline)"

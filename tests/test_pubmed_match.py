@@ -6,7 +6,7 @@ import pytest
 
 from evidence.ingest.citation import parse_citation
 from evidence.pubmed.classify import classify_reference
-from evidence.pubmed.match import compare, decide, same_journal, same_surname
+from evidence.pubmed.match import compare, decide, misspelt_surname, same_journal, same_surname
 from evidence.pubmed.records import PubMedRecord
 
 # Fields as PubMed gives them for papers the seed deck cites (pubmed.ncbi.nlm.nih.gov).
@@ -60,6 +60,37 @@ def test_author_missing_from_a_complete_author_list_is_never_accepted() -> None:
     assert match.fields["journal"] == match.fields["volume"] == match.fields["first_page"] == 1.0
     assert match.score <= 0.5
     assert decide(citation, [complete]).status == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("written", "pubmed", "misspelt"),
+    [
+        ("Nakahra", "Nakahara", True),  # a letter left out
+        ("Nakahaara", "Nakahara", True),  # one added
+        ("Nakhaara", "Nakahara", True),  # two swapped
+        ("Barkof", "Barkhof", True),
+        ("Nakahara", "Nakahara", False),  # the same: not misspelt
+        ("Nkaahra", "Nakahara", False),  # two letters amiss
+        ("Makahara", "Nakahara", False),  # the first letter
+        ("Kudu", "Kudo", False),  # too short to tell a typo from another name
+        ("Braak", "Brook", False),
+    ],
+)
+def test_a_surname_one_letter_amiss_is_misspelt(written: str, pubmed: str, misspelt: bool) -> None:
+    assert misspelt_surname(written, pubmed) is misspelt
+
+
+def test_a_misspelt_first_author_resolves_when_every_other_field_agrees() -> None:
+    complete = PubMedRecord(**{**NAKAHARA.__dict__, "authors_complete": True})
+    decision = decide(
+        parse_citation("Nakahra H, et al. Arthritis Rheum 2003;48:1521-9."), [complete]
+    )
+    assert decision.status == "resolved" and decision.match is not None
+    assert decision.match.record.pmid == "12794819"
+    # With a second field wrong too, it is not the paper: a candidate, no more.
+    wrong_volume = parse_citation("Nakahra H, et al. Arthritis Rheum 2003;8:1521-9.")
+    assert decide(wrong_volume, [complete]).status == "not_found"
+    assert decide(wrong_volume, [complete]).candidates == ["12794819"]
 
 
 def test_two_records_that_fit_equally_are_ambiguous() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from evidence.ingest.citation import ParsedCitation
 from evidence.ingest.citation_patterns import PARTICLES
@@ -64,6 +65,21 @@ def same_surname(written: str, pubmed: str) -> bool:
         if folded == fold(" ".join(words)):
             return True
     return False
+
+
+# A surname one letter amiss ("Nishimto", "Barkof"): a letter left out, added, changed or two
+# swapped, not the first, in a surname of at least this many letters. It names the author for
+# resolution, where every other field must agree, and verification names the misspelling.
+MISSPELT_SURNAME_LETTERS = 5
+MISSPELT_AUTHOR = 0.8  # the author field's agreement then
+
+
+def misspelt_surname(written: str, pubmed: str) -> bool:
+    """Tell whether a surname as written is PubMed's with one letter amiss (see above)."""
+    cited, listed = fold(written), fold(pubmed)
+    if min(len(cited), len(listed)) < MISSPELT_SURNAME_LETTERS or cited[0] != listed[0]:
+        return False
+    return OSA.distance(cited, listed, score_cutoff=1) == 1
 
 
 def surname_of(author: str) -> str:
@@ -202,6 +218,8 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
             same_surname(citation.first_author or "", surname_of(a)) for a in record.authors
         ):
             fields["author"] = 0.6  # cited, but not first
+        elif misspelt_surname(citation.first_author or "", first):
+            fields["author"] = MISSPELT_AUTHOR
         else:
             fields["author"] = 0.0
             # With a complete author list, a surname that is not in it rules the record out.

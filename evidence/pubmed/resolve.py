@@ -57,6 +57,8 @@ class Resolver:
         self.client = client
         self.progress = progress or (lambda _done: None)
         self.fetched: dict[str, PubMedRecord] = {}  # records fetched from E-utilities this run
+        # Citations the local store's papers came close to but did not settle: their candidates.
+        self.near_misses: dict[int, Decision] = {}
 
     async def resolve(self, citations: Sequence[ParsedCitation]) -> list[Resolution]:
         """Resolve each citation; the answers are in input order."""
@@ -65,6 +67,7 @@ class Resolver:
             kind = classify_reference(citation)
             if kind is not None:
                 results[index] = Resolution("not_in_pubmed", "classified", 1.0, kind)
+        self.near_misses = {}
         stages = [self._by_identifiers, self._by_local_store]
         if self.client is not None:
             stages += [self._by_ecitmatch, self._by_esearch]
@@ -75,11 +78,7 @@ class Resolver:
             reported = len(results)
         for index in range(len(citations)):
             if index not in results:
-                if self.client is None:
-                    reason = "not in the local store (offline)"
-                    results[index] = Resolution("unresolved", "none", 0.0, reason)
-                else:
-                    results[index] = Resolution("not_found", "none", 0.0, "no match in PubMed")
+                results[index] = self._unsettled(self.near_misses.get(index))
         self.progress(len(citations) - reported)
         return [results[i] for i in range(len(citations))]
 
@@ -152,6 +151,22 @@ class Resolver:
                 decision.status == "ambiguous" and self.client is None
             ):
                 results[index] = _decided(decision, "local")
+            elif decision.candidates:
+                self.near_misses[index] = decision
+
+    def _unsettled(self, near_miss: Decision | None) -> Resolution:
+        """What a citation no stage settled is: unresolved offline, not found online; with the
+        stored papers that came closest, for a reviewer to look at."""
+        status = "unresolved" if self.client is None else "not_found"
+        if near_miss is None:
+            reason = (
+                "not in the local store (offline)" if self.client is None else "no match in PubMed"
+            )
+            return Resolution(status, "none", 0.0, reason)
+        pmids = ", ".join(near_miss.candidates)
+        where = "stored (offline)" if self.client is None else "in PubMed"
+        reason = f"no paper {where} fits well enough; closest: PMID {pmids} ({near_miss.reason})"
+        return Resolution(status, "local", 0.0, reason, candidates=near_miss.candidates)
 
     async def _by_ecitmatch(
         self, citations: Sequence[ParsedCitation], results: dict[int, Resolution]
