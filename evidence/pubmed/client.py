@@ -94,10 +94,19 @@ class EUtilsClient(EUtilsTransport):
 
     async def esearch(self, term: str, *, retmax: int = 20, db: str = "pubmed") -> list[str]:
         """Search a database with Entrez query syntax; return the ids found, best first."""
+        ids, _count = await self.esearch_counted(term, retmax=retmax, db=db)
+        return ids
+
+    async def esearch_counted(
+        self, term: str, *, retmax: int = 20, db: str = "pubmed"
+    ) -> tuple[list[str], int]:
+        """Search as `esearch` does; return the ids (at most `retmax`) and how many matched."""
         params = {"db": db, "term": term, "retmode": "json", "retmax": str(retmax)}
         body = await self._request("esearch.fcgi", params, expect="json")
         result = json.loads(body).get("esearchresult", {})
-        return [str(i) for i in result.get("idlist", [])]
+        ids = [str(i) for i in result.get("idlist", [])]
+        count = str(result.get("count", ""))
+        return ids, int(count) if count.isdigit() else len(ids)
 
     async def ecitmatch(self, queries: Sequence[CitationQuery]) -> dict[str, CitMatchResult]:
         """Match citations to PMIDs with ECitMatch, 100 per request; answers by key."""

@@ -12,6 +12,7 @@ cannot settle stays "unresolved", never guessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from evidence.pubmed.records import PubMedRecord
 from evidence.pubmed.store import LocalPubMed
 
 ESEARCH_GROUP = 8  # citations OR-ed into one ESearch request
+ESEARCH_EACH = 20  # PMIDs asked for each citation of the request
+TITLE_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")  # "Mini-Mental", "Alzheimer's", "amyloid-β"
 IDENTIFIER_GROUP = 20  # DOIs or PMCIDs OR-ed into one ESearch request
 
 
@@ -211,10 +214,7 @@ class Resolver:
         searchable = [i for i in pending if terms[i]]
         groups: list[tuple[list[int], list[str]]] = []
         for start in range(0, len(searchable), ESEARCH_GROUP):
-            group = searchable[start : start + ESEARCH_GROUP]
-            term = " OR ".join(f"({terms[i]})" for i in group)
-            pmids = await self.client.esearch(term, retmax=20 * len(group))  # type: ignore[union-attr]
-            groups.append((group, pmids))
+            groups += await self._searched(searchable[start : start + ESEARCH_GROUP], terms)
         records = await self.records([p for _, pmids in groups for p in pmids])
         for group, pmids in groups:
             candidates = [records[p] for p in pmids if p in records]
@@ -222,6 +222,20 @@ class Resolver:
                 decision = decide(citations[index], candidates)
                 if decision.status in ("resolved", "ambiguous") or decision.candidates:
                     results[index] = _decided(decision, "esearch")
+
+    async def _searched(
+        self, group: list[int], terms: dict[int, str | None]
+    ) -> list[tuple[list[int], list[str]]]:
+        """OR these citations' terms into one ESearch; return (citations, PMIDs found). When
+        one broad term ("Zhang"[1au] AND 2017[dp]) matched more than the answer holds, the
+        others' papers may be cut from it: the group is searched again in halves."""
+        term = " OR ".join(f"({terms[i]})" for i in group)
+        search = self.client.esearch_counted  # type: ignore[union-attr]
+        pmids, count = await search(term, retmax=ESEARCH_EACH * len(group))
+        if count <= len(pmids) or len(group) == 1:
+            return [(group, pmids)]
+        half = len(group) // 2
+        return await self._searched(group[:half], terms) + await self._searched(group[half:], terms)
 
 
 def _identified(citation: ParsedCitation, record: PubMedRecord, method: str) -> Resolution:
@@ -266,11 +280,12 @@ def _citmatch_author(citation: ParsedCitation) -> str:
 
 
 def _esearch_term(citation: ParsedCitation) -> str | None:
-    """Build a fielded query for a citation: first author and year, then page, volume, journal."""
-    surname = citation.first_author
+    """Build a fielded query for a citation: first author and year, then page, volume, title."""
+    surname = (citation.first_author or "").replace('"', "")
     if not surname or not citation.year or not fold(surname):
         return None
-    base = f'"{surname}"[1au] AND {citation.year}[dp]'
+    # The year or one off: an article's e-pub year and its issue's differ ("1974" for 1975).
+    base = f'"{surname}"[1au] AND {citation.year - 1}:{citation.year + 1}[dp]'
     alternatives = []
     page = citation.first_page or citation.article_number
     if page:
@@ -278,7 +293,9 @@ def _esearch_term(citation: ParsedCitation) -> str | None:
     if citation.volume:
         alternatives.append(f"{citation.volume}[vi]")
     if citation.title:
-        words = [w for w in citation.title.split() if len(w) > 4][:4]
+        # Words alone: a quote left on one ('"Mini-Mental State":') opens a phrase that eats the
+        # rest of the query, and the other citations OR-ed with it.
+        words = [w for w in TITLE_WORD.findall(citation.title) if len(w) > 4][:4]
         if words:
             alternatives.append("(" + " AND ".join(f"{w}[ti]" for w in words) + ")")
     if not alternatives:
