@@ -154,6 +154,23 @@ def test_different_journals_are_different(written: str, other: str) -> None:
             "chinese_journal",
         ),
         ("Mihara M. Int Immunopharmacol. 2005 Nov;5(12):1731-40.", None),
+        (
+            "World Health Organization. Dementia fact sheet. 2023. "
+            "https://www.who.int/news-room/fact-sheets/detail/dementia (accessed 1 May 2024).",
+            "web_page",
+        ),
+        # An article with a link, as reference managers write it, is an article.
+        (
+            "Zhao Y, Wu X, Li X, et al. TREM2 Is a Receptor for β-Amyloid that Mediates Microglial"
+            " Function. Neuron [Internet]. 2018;97:1023–31.e7. Available from:"
+            " http://linkinghub.elsevier.com/retrieve/pii/S0896627318300564.",
+            None,
+        ),
+        (
+            "Tanaka T. IL-6 in inflammation. Sci Rep. 2016;6:e21345. "
+            "www.nature.com/articles/srep21345",
+            None,
+        ),
     ],
 )
 def test_references_pubmed_cannot_hold_are_typed(written: str, kind: str | None) -> None:

@@ -37,8 +37,15 @@ def classify_reference(citation: ParsedCitation) -> str | None:
         return None  # an identifier says where to look
     text = citation.raw
     for kind, pattern in KINDS:
-        if pattern.search(text):
+        if pattern.search(text) and not (kind == "web_page" and _located_in_a_journal(citation)):
             return kind
     if count_cjk(citation.journal or "") or (count_cjk(text) > 4 and "[J]" in text):
         return "chinese_journal"
     return None
+
+
+def _located_in_a_journal(citation: ParsedCitation) -> bool:
+    """Tell whether a reference gives an article's place in a journal (volume and first page
+    or article number): one with a link as well ("Neuron [Internet]. 2018;97:1023-31.e7.
+    Available from: http://...", as reference managers write it) is still an article."""
+    return bool(citation.volume and (citation.first_page or citation.article_number))
