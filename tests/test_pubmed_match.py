@@ -93,6 +93,21 @@ def test_a_misspelt_first_author_resolves_when_every_other_field_agrees() -> Non
     assert decide(wrong_volume, [complete]).candidates == ["12794819"]
 
 
+def test_a_title_spelling_out_greek_letters_names_the_paper_despite_a_wrong_page() -> None:
+    record = PubMedRecord(
+        pmid="31371569", title="High-precision plasma β-amyloid 42/40 predicts current and future"
+        " brain amyloidosis.", authors=["Schindler SE", "Bollinger JG"], journal="Neurology",
+        iso_abbrev="Neurology", year=2019, volume="93", pages="e1647-e1659", first_page="e1647",
+    )  # fmt: skip
+    citation = parse_citation(
+        "Schindler SE, et al. High-precision plasma beta-amyloid 42/40 predicts current and"
+        " future brain amyloidosis. Neurology. 2019;93:e1645-e1659."
+    )
+    decision = decide(citation, [record])
+    assert decision.status == "resolved" and decision.match is not None
+    assert decision.match.identified and decision.match.disagreements() == ["first_page"]
+
+
 def test_two_records_that_fit_equally_are_ambiguous() -> None:
     twin = PubMedRecord(**{**MIHARA.__dict__, "pmid": "99999999"})
     decision = decide(

@@ -88,6 +88,22 @@ def surname_of(author: str) -> str:
     return head if head and initials.isupper() and len(initials) <= 4 else author
 
 
+def comparable_title(title: str) -> str:
+    """Return a title's words for comparing: lower case, a Greek letter by its name, as titles
+    are written in ASCII ("Aβ" as "Abeta", "β-amyloid" as "beta-amyloid"), punctuation as
+    spaces ("(1-42)")."""
+    text = unicodedata.normalize("NFKC", title).lower()
+    named = "".join(_GREEK.get(c, c) for c in text)
+    return " ".join(re.findall(r"[^\W_]+", named))
+
+
+_GREEK = {
+    letter: unicodedata.name(letter).split()[-1].lower()
+    for letter in map(chr, range(0x3B1, 0x3CA))
+    if letter != "\u03c2"  # final sigma
+}
+
+
 def journal_words(name: str) -> list[str]:
     """Split a journal name into lower-case words without punctuation or stop words."""
     words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
@@ -240,7 +256,7 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
         )
     identified = False
     if citation.title and record.title:
-        written, title = citation.title.lower(), record.title.lower()
+        written, title = comparable_title(citation.title), comparable_title(record.title)
         fields["title"] = fuzz.token_set_ratio(written, title) / 100
         identified = (
             fields["author"] == 1.0
