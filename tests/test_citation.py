@@ -471,3 +471,16 @@ def test_a_year_repeated_as_a_volume_keeps_the_journal() -> None:
 )
 def test_page_ranges_are_written_in_full(pages: str, first: str, last: str) -> None:
     assert expand_pages(pages) == (first, last)
+
+
+def test_authors_with_spaced_dotted_initials_are_one_list() -> None:
+    """"Surname I. I.," names: the list used to end at the first initial, leaving the other
+    authors as the title and the last one's initials on the journal."""
+    parsed = parse_citation(
+        "Haass C., Koo E. H., Mellon A., Hung A. Y., Selkoe D. J. Nature. 1992;357:500–503."
+    )
+    assert parsed.authors == ["Haass C", "Koo EH", "Mellon A", "Hung AY", "Selkoe DJ"]
+    assert (parsed.title, parsed.journal, parsed.volume) == (None, "Nature", "357")
+    titled = parse_citation("Koo E. H., Haass C. Cellular processing. Nature. 1992;357:500.")
+    assert titled.authors == ["Koo EH", "Haass C"]
+    assert (titled.title, titled.journal) == ("Cellular processing", "Nature")

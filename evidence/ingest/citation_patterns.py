@@ -146,7 +146,8 @@ def extract_identifiers(text: str) -> tuple[str, str | None, str | None, str | N
 # --- author names -------------------------------------------------------------------------
 
 _SURNAME = rf"(?:{UPPER}[\w'\-]*|(?:{_PARTICLE})(?=\s)|ff[a-z][\w\-]*|d'{UPPER}[\w\-]*)"
-_INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
+# Dotted initials first: "Westerman M. A., Cooper D." is one name, not "Westerman M" then ". A."
+_INITIALS = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.){0,3}|[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2})"
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
 _VANCOUVER_NAME = (
     rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?(?:\s+{_SUFFIX})?"
