@@ -34,6 +34,22 @@ NAKAHARA, MIHARA, SUKOFF, LIPSKY = (
 )  # fmt: skip
 
 
+PLOS = PubMedRecord(
+    pmid="25390692", authors=["Izzo NJ", "Xu J"], journal="PloS one", iso_abbrev="PLoS One",
+    year=2014, volume="9", issue="11", pages="e111899", elocation="e111899",
+)  # fmt: skip
+VON_BERGEN = PubMedRecord(
+    pmid="10805776", authors=["von Bergen M", "Barghorn S"], journal="Proceedings of the National"
+    " Academy of Sciences of the United States of America", iso_abbrev="Proc Natl Acad Sci U S A",
+    year=2000, volume="97", pages="5129-34", first_page="5129", last_page="5134",
+)  # fmt: skip
+KLUNK = PubMedRecord(
+    pmid="25443857", authors=["Klunk WE", "Koeppe RA"], journal="Alzheimer's & dementia",
+    iso_abbrev="Alzheimers Dement", year=2015, volume="11", pages="1-15.e1-4", first_page="1",
+    last_page="15.e1-4",
+)  # fmt: skip
+
+
 def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]]:
     return [(d.field, d.written, d.pubmed) for d in compare_fields(parse_citation(written), record)]
 
@@ -49,6 +65,11 @@ def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]
         ("Sukoff Rizzo SJ, et al. Transl Psychiatry. 2012;2(12):e199.", SUKOFF),
         ("Lipsky PE. Arthritis Res Ther 2006; 8(Suppl 2):S4.", LIPSKY),  # supplement as issue
         ("Nakahara H, et al. Arthritis Rheum. 2003 Jun;48(6):1521-9.", NAKAHARA),
+        # As real reference lists write these records (shared/eval): PLOS's e-locator as its
+        # DOI writes it, a particle after the surname, Cell Press's supplement pages.
+        ("Izzo NJ, et al. PLoS One. 2014;9(11):e0111899.", PLOS),
+        ("Bergen von M, et al. Proc Natl Acad Sci U S A. 2000;97:5129-34.", VON_BERGEN),
+        ("Klunk WE, et al. Alzheimers Dement. 2015;11:1–15.e4.", KLUNK),
     ],
 )
 def test_formatting_is_not_an_error(written: str, record: PubMedRecord) -> None:

@@ -59,6 +59,12 @@ def same_surname(written: str, pubmed: str) -> bool:
         return True
     if fold(written.translate(_TRANSLITERATED)) == fold(pubmed):  # "Müller" for "Mueller"
         return True
+    # A list sorted by surname writes the particles after it: "Bergen von" for "von Bergen".
+    name, particles = written.split(), []
+    while len(name) > 1 and name[-1].lower() in PARTICLES:
+        particles.insert(0, name.pop())
+    if particles and fold(" ".join(particles + name)) == fold(pubmed):
+        return True
     words = pubmed.split()
     while len(words) > 1 and words[0].lower() in PARTICLES:
         words = words[1:]

@@ -26,16 +26,22 @@ class FieldDifference:
 
 
 def _page(value: str | None) -> str:
-    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", "e199" -> "e199"."""
+    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", "e199" -> "e199", and PLOS's
+    "e0111899" (as its DOIs write it) -> "e111899" (as PubMed does)."""
     if not value:
         return ""
-    return re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
+    folded = re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
+    return re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
 
 
 def _last_page(value: str | None) -> tuple[str, str]:
     """Fold a last page into the page and Cell Press's supplement pages: "1298.e7" -> ("1298",
-    "e7"); "1298" -> ("1298", ""). Written without them, "1284-1298" is the same range."""
+    "e7"); "1298" -> ("1298", ""). Written without them, "1284-1298" is the same range. PubMed's
+    supplement range ("1-15.e1-4") ends where its last number says: ("15", "e4")."""
     page, _, extra = _page(value).partition(".")
+    if ranged := re.fullmatch(r"([a-z]*)(\d+)-[a-z]*(\d+)", extra):
+        start, end = ranged.group(2), ranged.group(3)
+        extra = ranged.group(1) + (start[: len(start) - len(end)] + end)
     return page, extra
 
 
