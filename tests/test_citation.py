@@ -474,7 +474,7 @@ def test_page_ranges_are_written_in_full(pages: str, first: str, last: str) -> N
 
 
 def test_authors_with_spaced_dotted_initials_are_one_list() -> None:
-    """"Surname I. I.," names: the list used to end at the first initial, leaving the other
+    """ "Surname I. I.," names: the list used to end at the first initial, leaving the other
     authors as the title and the last one's initials on the journal."""
     parsed = parse_citation(
         "Haass C., Koo E. H., Mellon A., Hung A. Y., Selkoe D. J. Nature. 1992;357:500–503."
@@ -484,3 +484,50 @@ def test_authors_with_spaced_dotted_initials_are_one_list() -> None:
     titled = parse_citation("Koo E. H., Haass C. Cellular processing. Nature. 1992;357:500.")
     assert titled.authors == ["Koo EH", "Haass C"]
     assert (titled.title, titled.journal) == ("Cellular processing", "Nature")
+
+
+@pytest.mark.parametrize(
+    ("written", "title_end", "journal", "pages"),
+    [
+        # Nature's style: the title ends with a comma before a dotted journal.
+        (
+            "Fitz NF et al. Liver X receptor agonist treatment ameliorates amyloid pathology in"
+            " APP23 mice, J. Clin. Invest. 118, 671–682 (2008).",
+            "in APP23 mice", "J. Clin. Invest.", ("671", "682"),
+        ),
+        (
+            "Klunk WE et al. Imaging brain amyloid with Pittsburgh Compound-B, Ann. Neurol 55,"
+            " 306–319 (2004).",
+            "Pittsburgh Compound-B", "Ann. Neurol", ("306", "319"),
+        ),
+        # A stop glued to the journal, as a PDF's line break leaves it.
+        (
+            "Mathys H. Single-cell transcriptomic analysis of Alzheimer's disease.Nature 570,"
+            " 332–337 (2019).",
+            "Alzheimer's disease", "Nature", ("332", "337"),
+        ),
+        # Cell Press's supplement pages after a space.
+        (
+            "Sato C. et al. Tau kinetics in neurons. Neuron 97, 1284–1298 e7 (2018).",
+            "Tau kinetics in neurons", "Neuron", ("1284", "1298.e7"),
+        ),
+        # A comma before a place, an acronym: still the title's.
+        (
+            "Booth CM, Li G. The impact of socioeconomic status: a population-based study in"
+            " Ontario, Canada. Cancer. 2010;116(17):4160-4167.",
+            "Ontario, Canada", "Cancer", ("4160", "4167"),
+        ),
+        (
+            "Bell A, Busby S. Location of an activating region in the transcription factor, FNR."
+            " Mol Microbiol 1994; 11:383-390.",
+            "factor, FNR", "Mol Microbiol", ("383", "390"),
+        ),
+    ],
+)  # fmt: skip
+def test_title_and_journal_of_nature_style_references(
+    written: str, title_end: str, journal: str, pages: tuple[str, str]
+) -> None:
+    parsed = parse_citation(written)
+    assert parsed.title is not None and parsed.title.endswith(title_end)
+    assert parsed.journal == journal
+    assert (parsed.first_page, parsed.last_page) == pages

@@ -93,8 +93,9 @@ _DATE_TAIL = re.compile(
 _DATE_BEFORE = re.compile(r"(?:1[5-9]|20)\d{2}[^;\d]{0,12};\s*$")
 _YEAR_ONLY_END = re.compile(r"\s*(?:[.,;)\]]|$)")
 _SEP = re.compile(r"\s*(?P<sep>[;:,])\s*")
-# A page or e-locator: "1731", "S77", "e199", "ii14", "89ra57" (Sci Transl Med), "1031.e7".
-_PAGE = r"[A-Za-z]{0,4}\d{1,9}(?:[a-z]{2}\d{1,5}|\.e\d{1,3}|[A-Za-z])?"
+# A page or e-locator: "1731", "S77", "e199", "ii14", "89ra57" (Sci Transl Med), "1031.e7",
+# "1298 e12" (Cell Press's supplement pages, as Nature's style writes them).
+_PAGE = r"[A-Za-z]{0,4}\d{1,9}(?:[a-z]{2}\d{1,5}|[.\s]e\d{1,4}(?!\w)|[A-Za-z])?"
 _RANGE = rf"{_PAGE}\s?{_D}\s?{_PAGE}"
 _PAGES_ONLY = re.compile(rf"(?P<pages>{_RANGE})(?![\w(]|\s?:)")
 # A volume, or a volume range before a colon ("84-86: 447-453"); not a repeated date ("2018 Nov").
@@ -244,7 +245,7 @@ def parse_citation(text: str) -> ParsedCitation:
             source = replace(source, month=month.group("month"))
             before = before[: month.start()]
         title, journal = split_title_journal(before)
-    pages = source.pages if source else None
+    pages = re.sub(r"\s+(?=e\d)", ".", source.pages) if source and source.pages else None
     first_page = last_page = article_number = None
     if pages and _ARTICLE_NUMBER.fullmatch(pages):
         article_number, pages = pages, None

@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import re
 
-# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy'.
-_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+")
+# A stop, or a closing quote after a quoted title: '"Adenovirus-Mediated ... Mice" Gene Therapy';
+# or a stop a PDF's line break left glued to the journal: "…of Alzheimer's disease.Nature 570".
+_SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+|(?<=[a-z]{4}\.)(?=[A-Z][a-z])")
+# Nature's style ends a title with a comma: "… in APP23 mice, J. Clin. Invest." — short dotted
+# words after the comma ("J.", "Ann.", "Nat. Rev.") begin the journal; a place ("Ontario,
+# Canada."), an acronym ("factor, FNR.") or a company ("Elsevier, Inc.") does not.
+_AFTER_COMMA = re.compile(
+    r",\s+((?!(?:Inc|Ltd|Co|Corp|Pty)\.)(?:[A-Z][a-z]{0,4}\.\s+){0,2}[A-Z][a-z]{0,4}\.)$"
+)
 # A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
 _ABBREVIATION = re.compile(
     r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\."
@@ -77,7 +84,9 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
         single_words = single_words and " " not in piece
         journal_at -= 1
     start = starts[journal_at]
-    if journal_at == len(starts) - 1:
+    if journal_at > 0 and (comma := _AFTER_COMMA.search(text[: starts[journal_at]].rstrip())):
+        start = comma.start(1)
+    elif journal_at == len(starts) - 1:
         start += _journal_tail(text[start:])
     journal = text[start:].strip(" ,;:\"'")
     if ". " not in journal:
