@@ -531,3 +531,40 @@ def test_title_and_journal_of_nature_style_references(
     assert parsed.title is not None and parsed.title.endswith(title_end)
     assert parsed.journal == journal
     assert (parsed.first_page, parsed.last_page) == pages
+
+
+@pytest.mark.parametrize(
+    ("written", "journal", "source"),
+    [
+        # A reference manager's "Science (80-. )".
+        (
+            "Selkoe DJ, Hardy J. The amyloid hypothesis at 25. Science (80-. ). 297, 353–356"
+            " (2002).",
+            "Science", (2002, "297", "353"),
+        ),
+        # An erratum's source, after the paper's or inside the reference: not the paper's.
+        (
+            "Hardy J, Selkoe DJ. The amyloid hypothesis. Science. 2002;297:353–356. Erratum in:"
+            " Science 2002;297:2209.",
+            "Science", (2002, "297", "353"),
+        ),
+        (
+            "Clark CM, et al. Use of florbetapir-PET [published correction appears in JAMA."
+            " 2011;305(11):1096] JAMA. 2011;305(3):275–283.",
+            "JAMA", (2011, "305", "275"),
+        ),
+        # NLM's full title as writers copy it, the subtitle's colon glued to the title.
+        (
+            "Smith A, et al. Tau and amyloid. The Journal of neuroscience: the official journal"
+            " of the Society for Neuroscience. 2011;31:18007–18012.",
+            "The Journal of neuroscience: the official journal of the Society for Neuroscience",
+            (2011, "31", "18007"),
+        ),
+    ],
+)  # fmt: skip
+def test_notes_and_reference_manager_forms_leave_the_source_alone(
+    written: str, journal: str, source: tuple[int, str, str]
+) -> None:
+    parsed = parse_citation(written)
+    assert parsed.journal == journal
+    assert (parsed.year, parsed.volume, parsed.first_page) == source

@@ -230,10 +230,31 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     return [], False, text
 
 
+# Notes a reference carries beside its source, each with a source of its own that is not the
+# paper's: PubMed's "Erratum in: Science 2002;297:2209." after it, a "[published correction
+# appears in JAMA. 2011;305(11):1096]" inside it.
+_TRAILING_NOTE = re.compile(
+    r"\s*(?:Erratum|Retraction|Comment|Update|Expression of concern)s? in:.*$", re.IGNORECASE
+)
+_BRACKETED_NOTE = re.compile(
+    r"\s*\[(?:published (?:correction|erratum)|erratum|correction|retracted|retraction)[^\]]*\]",
+    re.IGNORECASE,
+)
+# "Science (80-. )": a reference manager's form of Science (from its CrossRef title).
+_SCIENCE_80 = re.compile(r"\bScience\s*\(80-\s*\.?\s*\)\.?")
+
+
+def _without_notes(text: str) -> str:
+    """Drop the notes of errata and corrections, and a reference manager's "(80-. )"."""
+    text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
+    text = re.sub(r"\.(?:\s*\.)+", ".", text)
+    return _SCIENCE_80.sub("Science.", text)
+
+
 def parse_citation(text: str) -> ParsedCitation:
     """Parse one reference string; never raises."""
     body, doi, pmid, pmcid = extract_identifiers(normalise_text(text))
-    body = strip_label(clean_text(body))
+    body = _without_notes(strip_label(clean_text(body)))
     names, et_al, rest = _split_authors_off(body)
     rest = rest.strip(" .,;:")
     source = _find_source(rest)

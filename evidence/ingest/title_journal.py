@@ -30,8 +30,9 @@ _FUNCTION_WORDS = frozenset(
 )
 _JOURNAL_WORD = re.compile(r"(?:[A-Z][A-Za-z'\-]*[.,:]?|&|\([A-Z][a-z]*\))")
 _JOURNAL_JOINER = frozenset({"and", "of", "&", "the", "for", "in", "on"})
-# NLM's full title, a subtitle after " : " ("Brain : a journal of neurology").
-_NLM_SUBTITLE = re.compile(r"\w \: (?:[a-z]|[A-Z]{2,}\b)")
+# NLM's full title, a subtitle after " : " ("Brain : a journal of neurology"), or as writers
+# copy it ("The Journal of neuroscience: the official journal of the Society for Neuroscience").
+_NLM_SUBTITLE = re.compile(r"\w \: (?:[a-z]|[A-Z]{2,}\b)|\w: the (?:official )?journal of\b")
 
 
 def _journal_tail(piece: str) -> int:
