@@ -108,6 +108,39 @@ def test_a_title_spelling_out_greek_letters_names_the_paper_despite_a_wrong_page
     assert decision.match.identified and decision.match.disagreements() == ["first_page"]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Schmitt C, et al. J Clin Oncol 2015;33.",  # no page: Schmitt's paper, or Schmidt's?
+        "Schmitt C, Doe D. Nivolumab in advanced melanoma. J Clin Oncol. 2015;33.",
+        "Schmitt C, et al. J Clin Oncol 2015;33:1000-8.",  # another first initial
+        "Schmitt A, et al. J Clin Oncol 2016;34:1000-8.",  # another year and volume
+    ],
+)
+def test_a_surname_one_letter_off_is_another_author_unless_all_else_agrees(written: str) -> None:
+    """Schmitt and Schmidt are two authors as often as one misspelt (review of session 12)."""
+    schmidt = PubMedRecord(
+        pmid="26000001", authors=["Schmidt A", "Doe D"], title="Lung cancer outcomes.",
+        journal="Journal of clinical oncology", iso_abbrev="J Clin Oncol", year=2015,
+        volume="33", pages="1000-8", first_page="1000", last_page="1008",
+    )  # fmt: skip
+    assert decide(parse_citation(written), [schmidt]).status == "not_found"
+    same_author = written.replace("Schmitt C", "Schmitt A").replace("2016;34", "2015;33")
+    if ":1000-8" in same_author:  # everything else agrees: a misspelling of Schmidt A
+        assert decide(parse_citation(same_author), [schmidt]).status == "resolved"
+
+
+def test_a_short_title_does_not_name_another_paper() -> None:
+    """A title of fewer than four words as written ("IL-6 in RA") is too short to name a paper
+    against its journal, volume and page: "IL-8 in RA" is another."""
+    il8 = PubMedRecord(
+        pmid="1", authors=["Smith J"], title="IL-8 in RA.", journal="Arthritis Res",
+        iso_abbrev="Arthritis Res", year=2010, volume="12", pages="200", first_page="200",
+    )  # fmt: skip
+    citation = parse_citation("Smith J. IL-6 in RA. J Immunol. 2010;185:100-5.")
+    assert decide(citation, [il8]).status == "not_found"
+
+
 def test_two_records_that_fit_equally_are_ambiguous() -> None:
     twin = PubMedRecord(**{**MIHARA.__dict__, "pmid": "99999999"})
     decision = decide(
@@ -180,6 +213,12 @@ def test_different_journals_are_different(written: str, other: str) -> None:
             " Function. Neuron [Internet]. 2018;97:1023–31.e7. Available from:"
             " http://linkinghub.elsevier.com/retrieve/pii/S0896627318300564.",
             None,
+        ),
+        # A date read as a journal's volume and page is no article.
+        (
+            'Maddison A, "Statistics on World Population, GDP and Per Capita GDP," (2010),'
+            " retrieved November 17, 2011, from http://ggdc.net/maddison/oriindex.htm",
+            "web_page",
         ),
         (
             "Tanaka T. IL-6 in inflammation. Sci Rep. 2016;6:e21345. "

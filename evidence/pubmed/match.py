@@ -60,7 +60,7 @@ def same_surname(written: str, pubmed: str) -> bool:
     if fold(written.translate(_TRANSLITERATED)) == fold(pubmed):  # "Müller" for "Mueller"
         return True
     # A list sorted by surname writes the particles after it: "Bergen von" for "von Bergen".
-    name, particles = written.split(), []
+    name, particles = written.split(), list[str]()
     while len(name) > 1 and name[-1].lower() in PARTICLES:
         particles.insert(0, name.pop())
     if particles and fold(" ".join(particles + name)) == fold(pubmed):
@@ -75,7 +75,8 @@ def same_surname(written: str, pubmed: str) -> bool:
 
 # A surname one letter amiss ("Nishimto", "Barkof"): a letter left out, added, changed or two
 # swapped, not the first, in a surname of at least this many letters. It names the author for
-# resolution, where every other field must agree, and verification names the misspelling.
+# resolution only where every other field agrees (_misspelt_first_author), and verification
+# names the misspelling.
 MISSPELT_SURNAME_LETTERS = 5
 MISSPELT_AUTHOR = 0.8  # the author field's agreement then
 
@@ -240,8 +241,6 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
             same_surname(citation.first_author or "", surname_of(a)) for a in record.authors
         ):
             fields["author"] = 0.6  # cited, but not first
-        elif misspelt_surname(citation.first_author or "", first):
-            fields["author"] = MISSPELT_AUTHOR
         else:
             fields["author"] = 0.0
             # With a complete author list, a surname that is not in it rules the record out.
@@ -260,6 +259,8 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
             _pages_equal(written_page, record.first_page)
             or _pages_equal(written_page, record.elocation)
         )
+    if fields["author"] == 0.0 and _misspelt_first_author(citation, record, fields):
+        fields["author"], author_listed = MISSPELT_AUTHOR, True
     identified = False
     if citation.title and record.title:
         written, title = comparable_title(citation.title), comparable_title(record.title)
@@ -267,10 +268,27 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
         identified = (
             fields["author"] == 1.0
             and (fields["year"] or 0) >= 0.5
-            and len(written.split()) >= TITLE_WORDS
+            and len(citation.title.split()) >= TITLE_WORDS  # as written: "IL-6 in RA" is 3
             and fuzz.token_sort_ratio(written, title) >= SAME_TITLE
         )
     return Match(record, fields, author_listed, identified)
+
+
+def _misspelt_first_author(
+    citation: ParsedCitation, record: PubMedRecord, fields: dict[str, float | None]
+) -> bool:
+    """Tell whether the first author cited is the record's misspelt (MISSPELT_SURNAME_LETTERS):
+    only where the rest of the citation names the record alone, its year, journal, volume and
+    first page all agreeing, and the first initial too when both give one. Schmitt and Schmidt
+    are two authors as often as one misspelt: in the same journal and volume, a paper of one
+    is not the other's."""
+    if not misspelt_surname(citation.first_author or "", surname_of(record.authors[0])):
+        return False
+    if any(fields[name] != 1.0 for name in ("year", "journal", "volume", "first_page")):
+        return False
+    written = citation.authors[0].rpartition(" ")[2] if citation.authors else ""
+    listed = record.authors[0].rpartition(" ")[2]
+    return not (written.isupper() and listed.isupper() and written[0] != listed[0])
 
 
 @dataclass(frozen=True)
