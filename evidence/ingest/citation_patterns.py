@@ -146,11 +146,16 @@ def extract_identifiers(text: str) -> tuple[str, str | None, str | None, str | N
 # --- author names -------------------------------------------------------------------------
 
 _SURNAME = rf"(?:{UPPER}[\w'\-]*|(?:{_PARTICLE})(?=\s)|ff[a-z][\w\-]*|d'{UPPER}[\w\-]*)"
-# Dotted initials first: "Westerman M. A., Cooper D." is one name, not "Westerman M" then ". A."
-_INITIALS = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.){0,3}|[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2})"
+_INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
+# Initials dotted and spaced ("Westerman M. A., Cooper D."), tried first, but only where a
+# separator ends them: before a title or journal, "Kirik D. J. Neurosci." and "Greenstein D. C.
+# elegans" are as likely one initial and the next words, and are read the way the bare
+# initials above read them.
+_SPACED_INITIALS = r"[A-Z]\.(?:\s-?[A-Z]\.){1,3}(?=\s*(?:[,;&]|and\s))"
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
 _VANCOUVER_NAME = (
-    rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?(?:\s+{_SUFFIX})?"
+    rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_SPACED_INITIALS}"
+    rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?(?:\s+{_SUFFIX})?"
     rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,2}},\s*[A-Z]\.(?:\s?-?[A-Z]\.){{0,3}})(?![\w'])"
 )
 # "Parkin DM, Boyd L, Walker LC." / "Nishimoto N and Kishimoto T." / "Dayer JM, Choy, E."
