@@ -121,16 +121,16 @@ def manuscript(
 def by_sentence(text: str, sentences: int, claims: list[Any]) -> list[list[int | None]]:
     """Return the references each written sentence's claims link, in order: a sentence the
     reader splits in two (a title "Neurodegeneration. C9orf72 repeat expansions ...") gives
-    two claims, and zipping claims with sentences would shift every later one."""
+    two claims, and zipping claims with sentences would shift every later one. A claim found
+    in no sentence (two sentences read as one) is left out: its citations count as none."""
     written = text.split("\n\n")[1 : 1 + sentences]
     found: list[list[int | None]] = [[] for _ in written]
     at = 0
     for claim in claims:
-        while at < len(written) and claim.as_written not in written[at]:
-            at += 1
-        if at == len(written):
-            break
-        found[at] += [marker.reference for marker in claim.markers]
+        where = next((n for n in range(at, len(written)) if claim.as_written in written[n]), None)
+        if where is not None:
+            at = where
+            found[at] += [marker.reference for marker in claim.markers]
     return found
 
 

@@ -4,6 +4,7 @@ snapshot and online against a real loopback E-utilities, on SQLite and PostgreSQ
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -25,6 +26,7 @@ from evidence.pubmed.importer import import_files
 from evidence.pubmed.match import fold
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.records import PubMedRecord
+from evidence.pubmed.store import save_records
 from evidence.views import list_citations
 from tests.conftest import DATA, PROJECT, SEED_DECK
 from tests.eutils_server import EUtilsServer
@@ -202,3 +204,33 @@ def test_offline_a_stored_paper_cited_with_typos_is_offered_or_resolved(engine: 
     assert two_errors.candidates == ["12794819"] and "PMID 12794819" in two_errors.reason
     assert (unknown.status, unknown.candidates) == ("unresolved", [])
     assert unknown.reason == "not in the local store (offline)"
+
+
+def test_stored_papers_fitting_equally_well_leave_a_citation_ambiguous_online(
+    engine: Engine, eutils_server: Start
+) -> None:
+    """Two stored papers fit alike and PubMed settles nothing: ambiguous, not "not found",
+    with both offered."""
+    import_files(engine, [SNAPSHOT])
+    twin = dataclasses.replace(
+        next(r for r in seed_records() if r.pmid == "12794819"), pmid="99999999"
+    )
+    with session_scope(engine) as session:
+        save_records(session, [twin])
+    server = eutils_server([])
+
+    async def main() -> list[Any]:
+        settings = Settings(eutils_url=server.url, ncbi_api_key="test-key")
+        async with EUtilsClient(settings) as client:
+            with session_scope(engine) as session:
+                return await resolve_strings(
+                    session, client=client, strings=["Nakahara H. Arthritis Rheum 2003;48:1521-9."]
+                )
+
+    (resolution,) = asyncio.run(main())
+    assert resolution.status == "ambiguous" and resolution.pmid is None
+    assert sorted(resolution.candidates) == ["12794819", "99999999"]
+    assert (
+        "PMID 12794819, 99999999" in resolution.reason
+        or "PMID 99999999, 12794819" in resolution.reason
+    )

@@ -96,3 +96,19 @@ def test_a_broad_term_does_not_crowd_the_others_out_of_the_answer(
     assert broad.pmid is None
     searches = server.requests("esearch.fcgi")
     assert len([r for r in searches if r.params.get("db", "pubmed") == "pubmed"]) == 3
+
+
+def test_searching_again_in_halves_stops_after_two_splits(
+    engine: Engine, eutils_server: Start
+) -> None:
+    """Eight broad terms: a request of 8, then 2 of 4, then 4 of 2, and no more (7, not 15);
+    the answers stay cut short, and the citations unresolved."""
+    zhang = [
+        PubMedRecord(pmid=str(30000000 + n), authors=["Zhang X"], year=2017, title=f"Study {n}.")
+        for n in range(170)
+    ]
+    server = eutils_server(served(*zhang))
+    resolutions = resolve_online(engine, server, ["Zhang X, et al. 2017."] * 8)
+    assert all(r.pmid is None for r in resolutions)
+    searches = server.requests("esearch.fcgi")
+    assert len([r for r in searches if r.params.get("db", "pubmed") == "pubmed"]) == 7

@@ -29,6 +29,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("book", re.compile(r"\[M\]|\bIn:\s|\b(?:eds?\.|editors?|Press|Publishers?)\b")),
     ("web_page", re.compile(r"https?://(?!(?:dx\.)?doi\.org)|\bwww\.|accessed\s", re.IGNORECASE)),
 ]
+# A month read as a journal: "retrieved November 17, 2011" gives "November", volume 17, page 2011.
+_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?$", re.IGNORECASE)
 
 
 def classify_reference(citation: ParsedCitation) -> str | None:
@@ -45,7 +47,9 @@ def classify_reference(citation: ParsedCitation) -> str | None:
 
 
 def _located_in_a_journal(citation: ParsedCitation) -> bool:
-    """Tell whether a reference gives an article's place in a journal (volume and first page
-    or article number): one with a link as well ("Neuron [Internet]. 2018;97:1023-31.e7.
+    """Tell whether a reference gives an article's place in a journal (a journal, a volume and
+    first page or article number): one with a link as well ("Neuron [Internet]. 2018;97:1023-31.e7.
     Available from: http://...", as reference managers write it) is still an article."""
-    return bool(citation.volume and (citation.first_page or citation.article_number))
+    journal = (citation.journal or "").strip()
+    located = citation.volume and (citation.first_page or citation.article_number)
+    return bool(journal and not _MONTH.match(journal) and located)

@@ -27,6 +27,7 @@ from evidence.pubmed.store import LocalPubMed
 
 ESEARCH_GROUP = 8  # citations OR-ed into one ESearch request
 ESEARCH_EACH = 20  # PMIDs asked for each citation of the request
+ESEARCH_SPLITS = 2  # times a group whose answer was cut short is searched again in halves
 TITLE_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")  # "Mini-Mental", "Alzheimer's", "amyloid-β"
 IDENTIFIER_GROUP = 20  # DOIs or PMCIDs OR-ed into one ESearch request
 
@@ -159,16 +160,18 @@ class Resolver:
 
     def _unsettled(self, near_miss: Decision | None) -> Resolution:
         """What a citation no stage settled is: unresolved offline, not found online; with the
-        stored papers that came closest, for a reviewer to look at."""
+        stored papers that came closest, for a reviewer to look at (ambiguous when several fit
+        equally well)."""
         status = "unresolved" if self.client is None else "not_found"
         if near_miss is None:
             reason = (
                 "not in the local store (offline)" if self.client is None else "no match in PubMed"
             )
             return Resolution(status, "none", 0.0, reason)
+        if near_miss.status == "ambiguous":
+            status = "ambiguous"
         pmids = ", ".join(near_miss.candidates)
-        where = "stored (offline)" if self.client is None else "in PubMed"
-        reason = f"no paper {where} fits well enough; closest: PMID {pmids} ({near_miss.reason})"
+        reason = f"closest stored papers: PMID {pmids} ({near_miss.reason})"
         return Resolution(status, "local", 0.0, reason, candidates=near_miss.candidates)
 
     async def _by_ecitmatch(
@@ -224,18 +227,22 @@ class Resolver:
                     results[index] = _decided(decision, "esearch")
 
     async def _searched(
-        self, group: list[int], terms: dict[int, str | None]
+        self, group: list[int], terms: dict[int, str | None], *, splits: int = ESEARCH_SPLITS
     ) -> list[tuple[list[int], list[str]]]:
         """OR these citations' terms into one ESearch; return (citations, PMIDs found). When
         one broad term ("Zhang"[1au] AND 2017[dp]) matched more than the answer holds, the
-        others' papers may be cut from it: the group is searched again in halves."""
+        others' papers may be cut from it: the group is searched again in halves, `splits`
+        times at most (a group of 8 then costs 7 requests at most, not 15)."""
         term = " OR ".join(f"({terms[i]})" for i in group)
         search = self.client.esearch_counted  # type: ignore[union-attr]
         pmids, count = await search(term, retmax=ESEARCH_EACH * len(group))
-        if count <= len(pmids) or len(group) == 1:
+        if count <= len(pmids) or len(group) == 1 or splits == 0:
             return [(group, pmids)]
-        half = len(group) // 2
-        return await self._searched(group[:half], terms) + await self._searched(group[half:], terms)
+        half, left = len(group) // 2, splits - 1
+        return [
+            *await self._searched(group[:half], terms, splits=left),
+            *await self._searched(group[half:], terms, splits=left),
+        ]
 
 
 def _identified(citation: ParsedCitation, record: PubMedRecord, method: str) -> Resolution:
