@@ -43,6 +43,12 @@ VON_BERGEN = PubMedRecord(
     " Academy of Sciences of the United States of America", iso_abbrev="Proc Natl Acad Sci U S A",
     year=2000, volume="97", pages="5129-34", first_page="5129", last_page="5134",
 )  # fmt: skip
+WESTERMAN = PubMedRecord(
+    pmid="11880519", authors=["Westerman MA", "Cooper-Blacketer D"], journal="The Journal of"
+    " neuroscience : the official journal of the Society for Neuroscience",
+    iso_abbrev="J Neurosci", medline_ta="J Neurosci", year=2002, volume="22", pages="1858-67",
+    first_page="1858", last_page="1867",
+)  # fmt: skip
 KLUNK = PubMedRecord(
     pmid="25443857", authors=["Klunk WE", "Koeppe RA"], journal="Alzheimer's & dementia",
     iso_abbrev="Alzheimers Dement", year=2015, volume="11", pages="1-15.e1-4", first_page="1",
@@ -70,6 +76,9 @@ def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]
         ("Izzo NJ, et al. PLoS One. 2014;9(11):e0111899.", PLOS),
         ("Bergen von M, et al. Proc Natl Acad Sci U S A. 2000;97:5129-34.", VON_BERGEN),
         ("Klunk WE, et al. Alzheimers Dement. 2015;11:1–15.e4.", KLUNK),
+        ("von Bergen M, et al. PNAS. 2000;97:5129-34.", VON_BERGEN),  # the journal's initials
+        # The last author's second initial left on the journal by the parse ("H. J. Neurosci.").
+        ("Westerman M. A., Mariash A., Ashe K. H. J. Neurosci. 2002;22:1858–1867.", WESTERMAN),
     ],
 )
 def test_formatting_is_not_an_error(written: str, record: PubMedRecord) -> None:

@@ -131,8 +131,9 @@ def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -
     forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
     forms += [journal_words(JOURNAL_QUALIFIER.sub("", name)) for name in names]
     written_forms = [journal_words(written), journal_words(JOURNAL_QUALIFIER.sub("", written))]
-    if not misspelt:  # what a reference's parse may leave after it: "Sci Transl Med 9"
+    if not misspelt:  # what a reference's parse may leave around it: "Sci Transl Med 9"
         written_forms += [_without_volume(words) for words in written_forms]
+        written_forms += [_without_initial(words) for words in written_forms]
     for words in written_forms:
         if words and any(_same_words(words, other, misspelt) for other in forms if other):
             return True
@@ -144,6 +145,12 @@ def _without_volume(words: list[str]) -> list[str]:
     while len(words) > 1 and words[-1].isdigit():
         words = words[:-1]
     return words
+
+
+def _without_initial(words: list[str]) -> list[str]:
+    """Drop an author's initial a parse left before a journal's ("H. J. Neurosci." of "Ashe K.
+    H. J. Neurosci."): a single letter before another."""
+    return words[1:] if len(words) > 2 and len(words[0]) == len(words[1]) == 1 else words
 
 
 def _same_words(words: list[str], other: list[str], misspelt: bool = True) -> bool:
@@ -165,6 +172,8 @@ def _initialism(short: list[str], full: list[str]) -> bool:
     "J Am Med Assoc" (its name until 1960), "BMJ" of "Br Med J", "CMAJ" of "Can Med Assoc J"."""
     if len(short) != 1 or not 3 <= len(short[0]) <= 6 or not short[0].isalpha():
         return False
+    if full[-3:] == ["u", "s", "a"] and len(full) > 3:
+        full = full[:-3]  # "PNAS" of "Proc Natl Acad Sci U S A"
     return len(full) == len(short[0]) and "".join(word[0] for word in full) == short[0]
 
 
