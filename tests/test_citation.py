@@ -587,3 +587,17 @@ def test_notes_and_reference_manager_forms_leave_the_source_alone(
     parsed = parse_citation(written)
     assert parsed.journal == journal
     assert (parsed.year, parsed.volume, parsed.first_page) == source
+
+
+def test_a_journal_named_alone_before_its_date_is_no_group_author() -> None:
+    """ "JAMA. 2011 Jan 19;305(3):275-83", as PubMed cites an article without authors: JAMA is
+    the journal; read as a group author, verification called the first author wrong."""
+    parsed = parse_citation("JAMA. 2011 Jan 19;305(3):275-83")
+    assert (parsed.authors, parsed.journal, parsed.volume, parsed.first_page) == (
+        [],
+        "JAMA",
+        "305",
+        "275",
+    )
+    group = parse_citation("WHO. Dementia: a public health priority. Geneva: WHO; 2012.")
+    assert group.authors == ["WHO"]

@@ -43,6 +43,11 @@ VON_BERGEN = PubMedRecord(
     " Academy of Sciences of the United States of America", iso_abbrev="Proc Natl Acad Sci U S A",
     year=2000, volume="97", pages="5129-34", first_page="5129", last_page="5134",
 )  # fmt: skip
+GTEX = PubMedRecord(
+    pmid="29022597", authors=["GTEx Consortium", "Aguet F"], journal="Nature",
+    iso_abbrev="Nature", year=2017, volume="550", pages="204-213", first_page="204",
+    last_page="213",
+)  # fmt: skip
 WESTERMAN = PubMedRecord(
     pmid="11880519", authors=["Westerman MA", "Cooper-Blacketer D"], journal="The Journal of"
     " neuroscience : the official journal of the Society for Neuroscience",
@@ -77,6 +82,8 @@ def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]
         ("Bergen von M, et al. Proc Natl Acad Sci U S A. 2000;97:5129-34.", VON_BERGEN),
         ("Klunk WE, et al. Alzheimers Dement. 2015;11:1–15.e4.", KLUNK),
         ("von Bergen M, et al. PNAS. 2000;97:5129-34.", VON_BERGEN),  # the journal's initials
+        ("Consortium GTEx, et al. Nature. 2017;550:204–213.", GTEX),  # a group's words reordered
+        ("The GTEx Consortium. Nature. 2017;550:204–213.", GTEX),
         # The last author's second initial left on the journal by the parse ("H. J. Neurosci.").
         ("Westerman M. A., Mariash A., Ashe K. H. J. Neurosci. 2002;22:1858–1867.", WESTERMAN),
     ],

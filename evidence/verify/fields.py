@@ -102,12 +102,22 @@ def _first_author_named(cited: str, authors: list[str]) -> bool:
     """Tell whether the author cited first is PubMed's first author, or its first person's when
     PubMed lists a group first ("SPRINT MIND Investigators for the SPRINT Research Group",
     then "Williamson JD": the journal prints Williamson first)."""
-    if same_surname(cited, surname_of(authors[0])):
+    if same_surname(cited, surname_of(authors[0])) or _same_group(cited, authors[0]):
         return True
     if surname_of(authors[0]) != authors[0]:
         return False  # a person is first
     person = next((author for author in authors if surname_of(author) != author), None)
     return person is not None and same_surname(cited, surname_of(person))
+
+
+def _same_group(cited: str, listed: str) -> bool:
+    """Tell whether two names of a group are one, their words in any order and "The" aside
+    ("Consortium GTEx" and "The GTEx Consortium" for PubMed's "GTEx Consortium")."""
+
+    def words(name: str) -> set[str]:
+        return {word.lower() for word in name.split()} - {"the"}
+
+    return len(words(listed)) > 1 and surname_of(listed) == listed and words(cited) == words(listed)
 
 
 def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[FieldDifference]:
