@@ -6,7 +6,14 @@ import pytest
 
 from evidence.ingest.citation import parse_citation
 from evidence.pubmed.classify import classify_reference
-from evidence.pubmed.match import compare, decide, misspelt_surname, same_journal, same_surname
+from evidence.pubmed.match import (
+    compare,
+    decide,
+    forename_written_out,
+    misspelt_surname,
+    same_journal,
+    same_surname,
+)
 from evidence.pubmed.records import PubMedRecord
 
 # Fields as PubMed gives them for papers the seed deck cites (pubmed.ncbi.nlm.nih.gov).
@@ -128,6 +135,23 @@ def test_a_surname_one_letter_off_is_another_author_unless_all_else_agrees(writt
     same_author = written.replace("Schmitt C", "Schmitt A").replace("2016;34", "2015;33")
     if ":1000-8" in same_author:  # everything else agrees: a misspelling of Schmidt A
         assert decide(parse_citation(same_author), [schmidt]).status == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("written", "pubmed", "same"),
+    [
+        ("Elmore Monica RP", "Elmore MR", True),  # PubMed keeps two initials of three
+        ("Rice Heather C", "Rice HC", True),
+        ("Sanders David", "Sanders DW", True),
+        ("Smith John", "Smith K", False),  # another forename's initial
+        ("Sukoff Rizzo SJ", "Sukoff SJ", False),  # a surname of two words, not a forename
+        ("Smith", "Smith J", False),
+    ],
+)
+def test_a_forename_written_out_is_the_author_with_its_initial(
+    written: str, pubmed: str, same: bool
+) -> None:
+    assert forename_written_out(written, pubmed) is same
 
 
 def test_a_short_title_does_not_name_another_paper() -> None:

@@ -84,6 +84,8 @@ def differences(written: str, record: PubMedRecord) -> list[tuple[str, str, str]
         ("von Bergen M, et al. PNAS. 2000;97:5129-34.", VON_BERGEN),  # the journal's initials
         ("Consortium GTEx, et al. Nature. 2017;550:204–213.", GTEX),  # a group's words reordered
         ("The GTEx Consortium. Nature. 2017;550:204–213.", GTEX),
+        # A forename written out, as some lists give names: "Surname Forename Initials".
+        ("Westerman Michael A, Cooper-Blacketer D. J Neurosci. 2002;22:1858-67.", WESTERMAN),
         # The last author's second initial left on the journal by the parse ("H. J. Neurosci.").
         ("Westerman M. A., Mariash A., Ashe K. H. J. Neurosci. 2002;22:1858–1867.", WESTERMAN),
     ],

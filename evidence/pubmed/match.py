@@ -89,6 +89,21 @@ def misspelt_surname(written: str, pubmed: str) -> bool:
     return OSA.distance(cited, listed, score_cutoff=1) == 1
 
 
+def forename_written_out(written: str, pubmed: str) -> bool:
+    """Tell whether an author written "Surname Forename Initials" ("Elmore Monica RP", as some
+    lists give a name) is PubMed's "Surname Initials" ("Elmore MR"): the same surname, and the
+    forename's initial with the others beginning PubMed's initials, or they the written ones."""
+    words = written.split()
+    initials = words.pop() if len(words) > 2 and words[-1].isupper() and len(words[-1]) <= 3 else ""
+    if len(words) < 2 or not re.fullmatch(r"[A-Z][a-z]+", words[-1]):
+        return False
+    surname, forename = " ".join(words[:-1]), words[-1]
+    listed, written_initials = pubmed.rpartition(" ")[2], forename[0] + initials
+    if fold(surname) != fold(surname_of(pubmed)) or not listed.isupper():
+        return False
+    return written_initials.startswith(listed) or listed.startswith(written_initials)
+
+
 def surname_of(author: str) -> str:
     """Return the surname of a "Surname Initials" author (a collective name whole)."""
     head, _, initials = author.rpartition(" ")
@@ -242,8 +257,11 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
     if cited and record.authors:
         surnames = [fold(surname_of(a)) for a in record.authors]
         first = surname_of(record.authors[0])
-        if same_surname(citation.first_author or "", first) or (
-            cited in surnames[0] and len(cited) >= 4
+        written_first = citation.authors[0] if citation.authors else ""
+        if (
+            same_surname(citation.first_author or "", first)
+            or (cited in surnames[0] and len(cited) >= 4)
+            or forename_written_out(written_first, record.authors[0])
         ):
             fields["author"] = 1.0
         elif cited in surnames or any(

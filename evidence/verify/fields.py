@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 
 from evidence.ingest.citation import ParsedCitation
-from evidence.pubmed.match import same_journal, same_surname, same_volume, surname_of
+from evidence.pubmed.match import (
+    forename_written_out,
+    same_journal,
+    same_surname,
+    same_volume,
+    surname_of,
+)
 from evidence.pubmed.records import PubMedRecord
 
 
@@ -71,7 +77,10 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
 
     pubmed_author = surname_of(record.authors[0]) if record.authors else None
     cited_author = citation.first_author
-    if cited_author and pubmed_author and not _first_author_named(cited_author, record.authors):
+    written_first = citation.authors[0] if citation.authors else ""
+    if record.authors and forename_written_out(written_first, record.authors[0]):
+        pass  # "Elmore Monica RP" for PubMed's "Elmore MR"
+    elif cited_author and pubmed_author and not _first_author_named(cited_author, record.authors):
         differ("first_author", cited_author, pubmed_author)
     elif (
         citation.authors
