@@ -599,5 +599,8 @@ def test_a_journal_named_alone_before_its_date_is_no_group_author() -> None:
         "305",
         "275",
     )
-    group = parse_citation("WHO. Dementia: a public health priority. Geneva: WHO; 2012.")
-    assert group.authors == ["WHO"]
+    for written in (
+        "WHO. Dementia: a public health priority. Geneva: WHO; 2012.",
+        "WHO. 2012; Dementia: a public health priority. Geneva: World Health Organization.",
+    ):
+        assert parse_citation(written).authors == ["WHO"]

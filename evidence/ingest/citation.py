@@ -225,8 +225,10 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     if forward and DOTTED_INITIAL.search(forward.group(0)):
         return split_authors(forward.group(0)), False, text[forward.end() :]
     collective = _FIRST_SENTENCE.match(text)
-    # "JAMA. 2011 Jan 19;305(3):275-83": a journal and its source, not a group of authors.
-    journal_only = collective is not None and _NLM_DATE.match(text, collective.end())
+    # "JAMA. 2011 Jan 19;305(3):275-83": a journal, its date, volume and pages; not a group of
+    # authors ("WHO. 2012; Dementia: a public health priority").
+    date = _NLM_DATE.match(text, collective.end()) if collective else None
+    journal_only = date is not None and re.match(r"\s*\d+\s*[(:]", text[date.end() :])
     if collective and is_collective(collective.group(1)) and not journal_only:
         return [(collective.group(1), "")], False, text[collective.end() :]
     return [], False, text

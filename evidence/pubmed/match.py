@@ -146,9 +146,8 @@ def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -
     forms = [journal_words(re.sub(r"\(([^)]*), [^)]*\)", r"(\1)", name)) for name in names]
     forms += [journal_words(JOURNAL_QUALIFIER.sub("", name)) for name in names]
     written_forms = [journal_words(written), journal_words(JOURNAL_QUALIFIER.sub("", written))]
-    if not misspelt:  # what a reference's parse may leave around it: "Sci Transl Med 9"
+    if not misspelt:  # what a reference's parse may leave after it: "Sci Transl Med 9"
         written_forms += [_without_volume(words) for words in written_forms]
-        written_forms += [_without_initial(words) for words in written_forms]
     for words in written_forms:
         if words and any(_same_words(words, other, misspelt) for other in forms if other):
             return True
@@ -160,12 +159,6 @@ def _without_volume(words: list[str]) -> list[str]:
     while len(words) > 1 and words[-1].isdigit():
         words = words[:-1]
     return words
-
-
-def _without_initial(words: list[str]) -> list[str]:
-    """Drop an author's initial a parse left before a journal's ("H. J. Neurosci." of "Ashe K.
-    H. J. Neurosci."): a single letter before another."""
-    return words[1:] if len(words) > 2 and len(words[0]) == len(words[1]) == 1 else words
 
 
 def _same_words(words: list[str], other: list[str], misspelt: bool = True) -> bool:
