@@ -12,9 +12,6 @@ folding case and spaces, pages as written).
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-import io
 import random
 import sys
 from collections import Counter, defaultdict
@@ -23,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.resolve import CITATIONS, RECORDS, load_records  # noqa: E402
+from bench.resolve import CITATIONS, RECORDS, load_records, load_rows  # noqa: E402
 from evidence.ingest.citation import ParsedCitation, parse_citation  # noqa: E402
 from evidence.pubmed.records import PubMedRecord  # noqa: E402
 from evidence.verify.fields import compare_fields  # noqa: E402
@@ -60,9 +57,7 @@ def main() -> None:
         print(f"no evaluation data: {CITATIONS} or {RECORDS} is missing (it comes with ../shared/)")
         return
     records = load_records()
-    with gzip.open(CITATIONS, "rt", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(io.StringIO(handle.read()), delimiter="\t"))
-    linked = [row for row in rows if row["ref_pmid"] in records]
+    linked = [row for row in load_rows() if row["ref_pmid"] in records]
     rng = random.Random(args.seed)
     sample = rng.sample(linked, min(args.references, len(linked)))
     found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)

@@ -24,6 +24,7 @@ from evidence.export.citekeys import assign_citekeys
 from evidence.export.journals import journal_title
 from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Paper
+from evidence.pubmed.classify import NOT_IN_PUBMED
 from evidence.pubmed.store import record_of
 from evidence.search import claim_ids_found
 from evidence.search.filters import citation_verdict_is, filters_for
@@ -43,7 +44,6 @@ class Policy(StrEnum):
     exclude = "exclude"
 
 
-NOT_IN_PUBMED = "not_in_pubmed"  # evidence.pubmed.resolve's status
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

@@ -209,9 +209,8 @@ def find_topic(units: list[Unit]) -> list[Unit] | None:
 def _title(units: list[Unit]) -> list[Unit] | None:
     """Return the slide's title as its topic, when no section label is found: its first line,
     alone in its paragraph or over the bullets, short and saying nothing itself ("Symptomatic
-    therapy", "饮食干预"),
-    so a search for its words finds the slide's claims. A title that is a statement is a
-    claim, the slide's headline."""
+    therapy", "饮食干预"), so a search for its words finds the slide's claims. A title that is a
+    statement is a claim, the slide's headline."""
     first = units[0] if units else None
     if first is None or first.kind != "text" or is_statement(first):
         return None

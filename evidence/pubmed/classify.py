@@ -8,6 +8,8 @@ import re
 from evidence.ingest.citation import ParsedCitation
 from evidence.ingest.language import count_cjk
 
+NOT_IN_PUBMED = "not_in_pubmed"  # a resolution's status for a reference of one of these kinds
+
 KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("data_on_file", re.compile(r"data on file|内部资料|数据存档", re.IGNORECASE)),
     (

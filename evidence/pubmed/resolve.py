@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidence.ingest.citation import ParsedCitation
-from evidence.pubmed.classify import classify_reference
+from evidence.pubmed.classify import NOT_IN_PUBMED, classify_reference
 from evidence.pubmed.journals import JournalNames
 from evidence.pubmed.match import Decision, compare, decide, fold
 from evidence.pubmed.parse import parse_pubmed_xml
@@ -70,7 +70,7 @@ class Resolver:
         for index, citation in enumerate(citations):
             kind = classify_reference(citation)
             if kind is not None:
-                results[index] = Resolution("not_in_pubmed", "classified", 1.0, kind)
+                results[index] = Resolution(NOT_IN_PUBMED, "classified", 1.0, kind)
         self.near_misses = {}
         stages = [self._by_identifiers, self._by_local_store]
         if self.client is not None:

@@ -10,8 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from evidence.models import Citation
-
-NOT_IN_PUBMED = "not_in_pubmed"  # evidence.pubmed.resolve's status for what PubMed cannot hold
+from evidence.pubmed.classify import NOT_IN_PUBMED
 
 
 def unresolved_citations(session: Session, *, document_id: int | None = None) -> int:
