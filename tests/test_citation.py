@@ -488,6 +488,23 @@ def test_authors_with_spaced_dotted_initials_are_one_list() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "authors"),
+    [
+        ("Chaffee B. W., King J. C. (2012). Effect of zinc supplementation on pregnancy. "
+         "Paediatr. Perinat. Epidemiol. 26, 118–137.", ["Chaffee BW", "King JC"]),
+        ("Meier J. J. (2012). GLP-1 receptor agonists. Nat. Rev. Endocrinol. 8, 728–742.",
+         ["Meier JJ"]),
+        ("Gale E. A. M. (2013). A critical analysis. Diabetes 62, 1-10.", ["Gale EAM"]),
+    ],
+)  # fmt: skip
+def test_the_last_authors_spaced_initials_end_at_the_year(written: str, authors: list[str]) -> None:
+    """The year in parentheses ends a list as a comma does: the last author keeps every
+    initial ("King J. C. (2012)" was "King J")."""
+    parsed = parse_citation(written)
+    assert (parsed.authors, parsed.year) == (authors, int(written.split("(")[1][:4]))
+
+
+@pytest.mark.parametrize(
     ("written", "authors", "title", "journal"),
     [
         ("Bjorklund A, Kirik D. J. Neurosci. 2007;27:8011–8022.", ["Bjorklund A", "Kirik D"],

@@ -92,6 +92,48 @@ def test_formatting_is_not_an_error(written: str, record: PubMedRecord) -> None:
     assert differences(written, record) == []
 
 
+KOO = PubMedRecord(
+    pmid="14511352", authors=["Lu DC", "Soriano S", "Bredesen DE", "Koo EH"],
+    journal="Journal of neurochemistry", iso_abbrev="J Neurochem", year=2003, volume="87",
+    pages="733-41", first_page="733", last_page="741",
+)  # fmt: skip
+SELKOE = replace(KOO, authors=["Haass C", "Selkoe DJ"], journal="Nature", iso_abbrev="Nature")
+
+
+@pytest.mark.parametrize(
+    ("written", "record"),
+    [
+        # The parse leaves the last author's second initial on the journal ("Koo E" and
+        # "H. J. Neurochem."): PubMed's last author, Koo EH, says whose it is.
+        ("Lu D. C., Soriano S., Bredesen D. E., Koo E. H. J. Neurochem. 2003;87:733–741.", KOO),
+        ("Lu D. C., Soriano S., Bredesen D. E., Koo E. J. Neurochem. 2003;87:733–741.", KOO),
+        ("Haass C., Selkoe D. J. Nature. 2003;87:733–741.", SELKOE),
+    ],
+)
+def test_the_last_authors_initials_left_on_the_journal_are_not_an_error(
+    written: str, record: PubMedRecord
+) -> None:
+    assert differences(written, record) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "last_author", "journal", "iso_abbrev"),
+    [
+        # A letter PubMed's last author lacks is the journal's: the Q J Nucl Med is another.
+        ("Lu D. C., Jones C. Q. J. Nucl. Med. 2003;87:733–741.", "Jones C", "Q. J. Nucl. Med.",
+         "J Nucl Med"),
+        # Another last author: nothing says whose the letter is.
+        ("Lu D. C., Koo E. H. J. Neurochem. 2003;87:733–741.", "Smith EH", "H. J. Neurochem.",
+         "J Neurochem"),
+    ],
+)  # fmt: skip
+def test_a_letter_before_a_journal_that_is_not_the_last_authors_is_the_journals(
+    written: str, last_author: str, journal: str, iso_abbrev: str
+) -> None:
+    record = replace(KOO, authors=["Lu DC", last_author], iso_abbrev=iso_abbrev)
+    assert differences(written, record) == [("journal", journal, iso_abbrev)]
+
+
 def test_pages_written_for_an_e_located_article_are_not_an_error() -> None:
     eloc = PubMedRecord(
         pmid="1", authors=["Tanaka T"], journal="Cold Spring Harbor perspectives in biology",

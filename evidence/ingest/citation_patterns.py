@@ -148,10 +148,10 @@ def extract_identifiers(text: str) -> tuple[str, str | None, str | None, str | N
 _SURNAME = rf"(?:{UPPER}[\w'\-]*|(?:{_PARTICLE})(?=\s)|ff[a-z][\w\-]*|d'{UPPER}[\w\-]*)"
 _INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
 # Initials dotted and spaced ("Westerman M. A., Cooper D."), tried first, but only where a
-# separator ends them: before a title or journal, "Kirik D. J. Neurosci." and "Greenstein D. C.
-# elegans" are as likely one initial and the next words, and are read the way the bare
-# initials above read them.
-_SPACED_INITIALS = r"[A-Z]\.(?:\s-?[A-Z]\.){1,3}(?=\s*(?:[,;&]|and\s))"
+# separator or the year ends them ("King J. C. (2012)."): before a title or journal, "Kirik D.
+# J. Neurosci." and "Greenstein D. C. elegans" are as likely one initial and the next words,
+# and are read the way the bare initials above read them.
+_SPACED_INITIALS = r"[A-Z]\.(?:\s-?[A-Z]\.){1,3}(?=\s*(?:[,;&]|and\s|\(\s?\d{4}))"
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
 _VANCOUVER_NAME = (
     rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_SPACED_INITIALS}"
