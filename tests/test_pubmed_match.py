@@ -211,6 +211,22 @@ def test_different_journals_are_different(written: str, other: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("last_author", "journal_agrees"), [("Koo EH", True), ("Koo E", False), ("Kim EH", False)]
+)
+def test_the_last_authors_initial_left_on_the_journal_is_his_when_pubmed_says_so(
+    last_author: str, journal_agrees: bool
+) -> None:
+    """ "Koo E. H. J. Neurochem." parses as "Koo E" and the journal "H. J. Neurochem.": the
+    journal is the J Neurochem when PubMed's last author is Koo EH, and only then."""
+    citation = parse_citation("Lu D. C., Koo E. H. J. Neurochem. 2003;87:733–741.")
+    record = PubMedRecord(
+        pmid="14511352", authors=["Lu DC", last_author], journal="Journal of neurochemistry",
+        iso_abbrev="J Neurochem", year=2003, volume="87", first_page="733", last_page="741",
+    )  # fmt: skip
+    assert (compare(citation, record).fields["journal"] == 1.0) is journal_agrees
+
+
+@pytest.mark.parametrize(
     ("written", "kind"),
     [
         (

@@ -154,6 +154,40 @@ def same_journal(written: str, record: PubMedRecord, *, misspelt: bool = True) -
     return False
 
 
+def cites_journal(citation: ParsedCitation, record: PubMedRecord, *, misspelt: bool = True) -> bool:
+    """Tell whether a citation's journal is the record's (same_journal), as written or less the
+    last author's initials its parse left on it (_past_last_initials)."""
+    journal = citation.journal or ""
+    if same_journal(journal, record, misspelt=misspelt):
+        return True
+    past = _past_last_initials(citation, record)
+    return past != journal and same_journal(past, record, misspelt=misspelt)
+
+
+# Single dotted letters a journal starts with: "H. " of "H. J. Neurochem.".
+_LEADING_INITIALS = re.compile(r"(?:[A-Z]\.\s+)+")
+
+
+def _past_last_initials(citation: ParsedCitation, record: PubMedRecord) -> str:
+    """Return the journal written, less the last author's initials a parse left on it, when
+    PubMed's last author has them: "Lu D. C., Koo E. H. J. Neurochem." reads as "Koo E" and
+    "H. J. Neurochem." (a parse cannot tell "Koo E. H." and "J. Neurochem." from "Kirik D." and
+    "J. Neurosci."), and PubMed's "Koo EH" says the H is his. Otherwise the journal as it is."""
+    journal = citation.journal or ""
+    leading = _LEADING_INITIALS.match(journal)
+    if not (leading and citation.authors and record.authors) or citation.et_al:
+        return journal
+    written_surname, _, written_initials = citation.authors[-1].rpartition(" ")
+    surname, _, initials = record.authors[-1].rpartition(" ")
+    if not (written_surname and surname and same_surname(written_surname, surname)):
+        return journal
+    letters = leading.group().replace(".", "").split()
+    for count in range(len(letters), 0, -1):
+        if written_initials + "".join(letters[:count]) == initials:
+            return journal[leading.start() :].split(maxsplit=count)[-1]
+    return journal
+
+
 def _without_volume(words: list[str]) -> list[str]:
     """Drop a volume a parse left after a journal's words ("Sci Transl Med 9")."""
     while len(words) > 1 and words[-1].isdigit():
@@ -269,7 +303,7 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
         gap = abs(citation.year - record.year)
         fields["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0  # e-pub vs print year
     if citation.journal and (record.journal or record.iso_abbrev):
-        fields["journal"] = 1.0 if same_journal(citation.journal, record) else 0.0
+        fields["journal"] = 1.0 if cites_journal(citation, record) else 0.0
     if citation.volume and record.volume:
         fields["volume"] = 1.0 if same_volume(citation.volume, record.volume) else 0.0
     written_page = citation.article_number or citation.first_page

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from evidence.ingest.citation import ParsedCitation
 from evidence.pubmed.match import (
+    cites_journal,
     forename_written_out,
-    same_journal,
     same_surname,
     same_volume,
     surname_of,
@@ -92,12 +92,7 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
     if citation.year and record.year and citation.year != record.year:
         differ("year", citation.year, record.year)
     pubmed_journal = record.iso_abbrev or record.journal
-    if (
-        citation.journal
-        and pubmed_journal
-        and not same_journal(citation.journal, record, misspelt=False)
-        and not same_journal(_past_last_initials(citation, record), record, misspelt=False)
-    ):
+    if citation.journal and pubmed_journal and not cites_journal(citation, record, misspelt=False):
         differ("journal", citation.journal, pubmed_journal)  # another journal, or misspelt
     if citation.volume and record.volume and not same_volume(citation.volume, record.volume):
         differ("volume", citation.volume, record.volume)
@@ -106,30 +101,6 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
         differ("issue", citation.issue or citation.supplement, record.issue)
     differences += _page_differences(citation, record)
     return differences
-
-
-# Single dotted letters a journal starts with: "H. " of "H. J. Neurochem.".
-_LEADING_INITIALS = re.compile(r"(?:[A-Z]\.\s+)+")
-
-
-def _past_last_initials(citation: ParsedCitation, record: PubMedRecord) -> str:
-    """Return the journal written, less the last author's initials a parse left on it, when
-    PubMed's last author has them: "Lu D. C., Koo E. H. J. Neurochem." reads as "Koo E" and
-    "H. J. Neurochem." (a parse cannot tell "Koo E. H." and "J. Neurochem." from "Kirik D." and
-    "J. Neurosci."), and PubMed's "Koo EH" says the H is his. Otherwise the journal as it is."""
-    journal = citation.journal or ""
-    leading = _LEADING_INITIALS.match(journal)
-    if not (leading and citation.authors and record.authors) or citation.et_al:
-        return journal
-    written_surname, _, written_initials = citation.authors[-1].rpartition(" ")
-    surname, _, initials = record.authors[-1].rpartition(" ")
-    if not (written_surname and surname and same_surname(written_surname, surname)):
-        return journal
-    letters = leading.group().replace(".", "").split()
-    for count in range(len(letters), 0, -1):
-        if written_initials + "".join(letters[:count]) == initials:
-            return journal[leading.start() :].split(maxsplit=count)[-1]
-    return journal
 
 
 def _first_author_named(cited: str, authors: list[str]) -> bool:
