@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from evidence.errors import NotFoundError
 from evidence.models import Citation, Claim, ClaimCitation, Document, Page, Paper
-from evidence.pubmed.match import surname_of
+from evidence.pubmed.names import surname_of
 
 PARSED_FIELDS = (
     "authors", "first_author", "title", "journal", "year", "month", "volume", "issue",

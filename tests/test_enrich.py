@@ -23,7 +23,7 @@ from evidence.ingest.pipeline import ingest_file
 from evidence.pubmed.client import EUtilsClient, RetryPolicy
 from evidence.pubmed.enrich import EnrichReport, enrich_citations, resolve_strings
 from evidence.pubmed.importer import import_files
-from evidence.pubmed.match import fold
+from evidence.pubmed.names import fold
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.records import PubMedRecord
 from evidence.pubmed.store import save_records

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from evidence.pubmed.match import JOURNAL_QUALIFIER
+from evidence.pubmed.journal_match import JOURNAL_QUALIFIER
 
 # Words a title case leaves in lower case, but first.
 _SMALL = frozenset(

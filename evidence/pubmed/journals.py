@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlmodel import Session, col, select
 
 from evidence.models import JournalLookup, Paper
-from evidence.pubmed.match import journal_words
+from evidence.pubmed.journal_match import journal_words
 
 
 class JournalCatalog(Protocol):

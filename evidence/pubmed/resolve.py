@@ -20,7 +20,8 @@ from typing import Any
 from evidence.ingest.citation import ParsedCitation
 from evidence.pubmed.classify import NOT_IN_PUBMED, classify_reference
 from evidence.pubmed.journals import JournalNames
-from evidence.pubmed.match import Decision, compare, decide, fold
+from evidence.pubmed.match import Decision, compare, decide
+from evidence.pubmed.names import fold
 from evidence.pubmed.parse import parse_pubmed_xml
 from evidence.pubmed.records import PubMedRecord
 from evidence.pubmed.store import LocalPubMed

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from evidence.db import dialect_of
 from evidence.ingest.citation import ParsedCitation
 from evidence.models import Citation, Paper, utc_now
-from evidence.pubmed.match import fold
+from evidence.pubmed.names import fold
 from evidence.pubmed.records import PubMedRecord
 
 PAPER_FIELDS = (

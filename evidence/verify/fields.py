@@ -12,13 +12,9 @@ import re
 from dataclasses import dataclass
 
 from evidence.ingest.citation import ParsedCitation
-from evidence.pubmed.match import (
-    cites_journal,
-    forename_written_out,
-    same_surname,
-    same_volume,
-    surname_of,
-)
+from evidence.pubmed.journal_match import cites_journal
+from evidence.pubmed.match import same_volume
+from evidence.pubmed.names import forename_written_out, same_surname, surname_of
 from evidence.pubmed.records import PubMedRecord
 
 
