@@ -69,6 +69,7 @@ class Paper(SQLModel, table=True):
     year: int | None = None
     month: str | None = None
     pub_date: str | None = None
+    epub_date: str | None = Field(default=None, max_length=10)  # ArticleDate: "2004-11-12"
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None

@@ -81,6 +81,7 @@ class PaperFields(BaseModel):
     iso_abbrev: str | None
     year: int | None
     month: str | None
+    epub_date: str | None = None  # published online (ArticleDate), "2004-11-12"
     volume: str | None
     issue: str | None
     pages: str | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +29,7 @@ from evidence.db import (
     upgrade_database,
 )
 from evidence.errors import SchemaOutOfDateError
-from tests.conftest import BACKENDS, POSTGRES_URL, _admin
+from tests.conftest import BACKENDS, DATA, POSTGRES_URL, _admin
 
 
 @pytest.fixture(params=BACKENDS)
@@ -215,4 +216,29 @@ def test_upgrade_reads_an_e_articles_last_page_again(empty_url: str) -> None:
     with engine.connect() as connection:
         pages = connection.execute(text("SELECT pmid, last_page FROM paper ORDER BY pmid")).all()
     assert [tuple(row) for row in pages] == [("12794819", "1529"), ("21193246", "426.e21")]
+    engine.dispose()
+
+
+def test_upgrade_reads_the_e_pub_date_of_stored_papers(empty_url: str) -> None:
+    """Revision 0013: a paper stored before it gets its ArticleDate from the XML it keeps, so
+    verification knows the year it came out online without fetching it again."""
+    dated = (DATA / "pubmed" / "efetch" / "citing_styles_16.elbert5770.xml").read_text()
+    articles = re.findall(r"<PubmedArticle>.*?</PubmedArticle>", dated, re.DOTALL)
+    online = next(a for a in articles if "19734903</PMID>" in a)  # ArticleDate 2009-09-06
+    undated = next(a for a in articles if "<ArticleDate" not in a)
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO paper (pmid, authors, mesh, keywords, publication_types,"
+                " comments_corrections, authors_complete, source, raw_xml)"
+                " VALUES (:pmid, '[]', '[]', '[]', '[]', '[]', true, 'efetch', :raw)"
+            ),
+            [{"pmid": "19734903", "raw": online}, {"pmid": "1", "raw": undated}],
+        )
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        dates = connection.execute(text("SELECT pmid, epub_date FROM paper ORDER BY pmid")).all()
+    assert [tuple(row) for row in dates] == [("1", None), ("19734903", "2009-09-06")]
     engine.dispose()

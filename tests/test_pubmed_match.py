@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from evidence.ingest.citation import parse_citation
@@ -44,6 +46,13 @@ def test_seed_citations_resolve_to_their_records(written: str, record: PubMedRec
     decision = decide(parse_citation(written), [NAKAHARA, MIHARA, SUKOFF])
     assert decision.status == "resolved"
     assert decision.match is not None and decision.match.record.pmid == record.pmid
+
+
+def test_the_e_pub_year_agrees_as_the_issues_does() -> None:
+    citation = parse_citation("Mihara M. Int Immunopharmacol. 2004;5(12):1731-40.")
+    assert compare(citation, MIHARA).fields["year"] == 0.5  # one off: it may be the e-pub year
+    online = replace(MIHARA, epub_date="2004-12-22")  # as if out online the year before
+    assert compare(citation, online).fields["year"] == 1.0
 
 
 def test_wrong_volume_still_resolves_and_names_the_volume() -> None:

@@ -43,6 +43,10 @@ def read_record(name: str, pmid: str) -> PubMedRecord:
 
 # Expected values read off the XML files themselves.
 CASES: list[tuple[str, str, dict[str, Any]]] = [
+    # ArticleDate, the day it came out online: the year before its issue's, or none at all.
+    ("citing_styles_16.elbert5770.xml", "19734903", {"epub_date": "2009-09-06", "year": 2009}),
+    ("retraction_12649271.elbert5770.xml", "12649271", {"epub_date": "2003-03-20"}),
+    ("pubmed1.biopython.xml", "12091962", {"epub_date": None}),
     (
         "pubmed1.biopython.xml",
         "12091962",

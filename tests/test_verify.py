@@ -134,6 +134,18 @@ def test_a_letter_before_a_journal_that_is_not_the_last_authors_is_the_journals(
     assert differences(written, record) == [("journal", journal, iso_abbrev)]
 
 
+def test_the_year_an_article_came_out_online_is_not_an_error() -> None:
+    """A reference may give the year of the ArticleDate (published online), not the issue's."""
+    online = replace(MIHARA, epub_date="2004-12-22")  # as if out online the year before
+    assert differences("Mihara M. Int Immunopharmacol. 2004;5(12):1731-40.", online) == []
+    assert differences("Mihara M. Int Immunopharmacol. 2004;5(12):1731-40.", MIHARA) == [
+        ("year", "2004", "2005")
+    ]
+    assert differences("Mihara M. Int Immunopharmacol. 2003;5(12):1731-40.", online) == [
+        ("year", "2003", "2005")
+    ]
+
+
 def test_pages_written_for_an_e_located_article_are_not_an_error() -> None:
     eloc = PubMedRecord(
         pmid="1", authors=["Tanaka T"], journal="Cold Spring Harbor perspectives in biology",
@@ -308,6 +320,20 @@ def test_verdicts_are_stored_and_follow_a_changed_record(engine: Engine) -> None
     assert nakahara.verdict == "retracted" and nakahara.fields == []
     claim = next(c for c in report.claims if nakahara.id in c.citation_ids)
     assert any("retracted" in notice for notice in claim.notices)
+
+
+def test_a_stored_e_pub_date_is_the_year_a_citation_may_give(engine: Engine) -> None:
+    """The deck cites Nakahara 2003: were the issue dated 2004, a stored ArticleDate in 2003
+    (published online) makes 2003 right; without it, the year is wrong."""
+    from evidence.pubmed.store import save_records
+
+    verified_seed(engine)
+    for epub_date, fields in ((None, {"year", "volume"}), ("2003-05-30", {"volume"})):
+        with session_scope(engine) as session:
+            save_records(session, [replace(NAKAHARA, year=2004, epub_date=epub_date)])
+            report = verify(session)
+        nakahara = next(c for c in report.citations if c.pmid == "12794819")
+        assert {difference.field for difference in nakahara.fields} == fields
 
 
 def test_verify_command_json_html_and_fail_on(

@@ -34,7 +34,7 @@ __all__ = ["parse_entrez_article"]
 _UNREAD = re.compile(
     rb"<((?:AffiliationInfo|History|ChemicalList|GrantList|CoiStatement|DataBankList|ForeName|"
     rb"InvestigatorList|SupplMeshList|GeneSymbolList|PersonalNameSubjectList|OtherAbstract|"
-    rb"ObjectList|Identifier|DateCompleted|DateRevised|ArticleDate|CitationSubset|Country|"
+    rb"ObjectList|Identifier|DateCompleted|DateRevised|CitationSubset|Country|"
     rb"CopyrightInformation|GeneralNote|OtherID)(?=[ >])|CommentsCorrections(?= RefType=\"Cites\"))"
 )
 _THREAD = threading.local()

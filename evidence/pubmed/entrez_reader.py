@@ -15,6 +15,7 @@ from evidence.errors import PubMedError
 from evidence.pubmed.entrez_parser import parse_entrez_article
 from evidence.pubmed.fields import (
     collapse_spaces,
+    electronic_date,
     join_abstract,
     name_of_author,
     read_pub_date,
@@ -147,6 +148,16 @@ def _keywords(keyword_lists: list[Any]) -> list[str]:
     return unique_keywords(_text(k) for group in keyword_lists for k in group)
 
 
+def _epub_date(dates: list[Any]) -> str | None:
+    """Return the first electronic ArticleDate as "YYYY-MM-DD"."""
+    for date in dates:
+        if _attr(date, "DateType") in (None, "Electronic"):
+            return electronic_date(
+                _text(date.get("Year")), _text(date.get("Month")), _text(date.get("Day"))
+            )
+    return None
+
+
 def _article(parsed: Any, raw: str) -> PubMedRecord:
     """Build the record of one PubmedArticle."""
     citation = parsed["MedlineCitation"]
@@ -175,6 +186,7 @@ def _article(parsed: Any, raw: str) -> PubMedRecord:
         year=year,
         month=month,
         pub_date=pub_date,
+        epub_date=_epub_date(article.get("ArticleDate", [])),
         volume=_text(journal.get("JournalIssue", {}).get("Volume")),
         issue=_text(journal.get("JournalIssue", {}).get("Issue")),
         pages=pages,

@@ -24,6 +24,7 @@ from lxml import etree
 
 from evidence.pubmed.fields import (
     collapse_spaces,
+    electronic_date,
     join_abstract,
     name_of_author,
     read_pub_date,
@@ -188,6 +189,15 @@ _CITATION_PARTS = (
 )  # fmt: skip
 
 
+def _epub_date(dates: list[Element]) -> str | None:
+    """Return the first electronic ArticleDate as "YYYY-MM-DD"."""
+    for date in dates:
+        if date.get("DateType") in (None, "Electronic"):
+            parts = _children(date, "Year", "Month", "Day")
+            return electronic_date(*(_text(parts.get(name)) for name in ("Year", "Month", "Day")))
+    return None
+
+
 def _article(root: Element, raw: str) -> PubMedRecord | None:
     """Build the record of one PubmedArticle."""
     top = _children(root, "MedlineCitation", "PubmedData")
@@ -222,6 +232,7 @@ def _article(root: Element, raw: str) -> PubMedRecord | None:
         year=year,
         month=month,
         pub_date=pub_date,
+        epub_date=_epub_date(_all(article_element, "ArticleDate")),
         volume=_text(issue.get("Volume")),
         issue=_text(issue.get("Issue")),
         pages=pages,

@@ -14,6 +14,7 @@ from evidence.ingest.citation_patterns import expand_pages
 
 __all__ = [
     "collapse_spaces",
+    "electronic_date",
     "join_abstract",
     "name_of_author",
     "read_pub_date",
@@ -39,6 +40,16 @@ def split_medline_pages(pages: str | None) -> tuple[str | None, str | None]:
         return None, None
     first, last = expand_pages(first_range)
     return first or None, last or None
+
+
+def electronic_date(year: str | None, month: str | None, day: str | None) -> str | None:
+    """Return an ArticleDate (the day the article was published online, often a year before
+    its issue's PubDate) as "YYYY-MM-DD"; None unless all three are numbers of a date."""
+    if not (year and month and day and year.isdigit() and month.isdigit() and day.isdigit()):
+        return None
+    if len(year) != 4 or not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def read_pub_date(

@@ -132,8 +132,9 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
             # With a complete author list, a surname that is not in it rules the record out.
             author_listed = not record.authors_complete
     if citation.year and record.year:
-        gap = abs(citation.year - record.year)
-        fields["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0  # e-pub vs print year
+        gap = min(abs(citation.year - year) for year in record.years)
+        # One off: an e-pub year against the issue's, where PubMed gives no ArticleDate.
+        fields["year"] = 1.0 if gap == 0 else 0.5 if gap == 1 else 0.0
     if citation.journal and (record.journal or record.iso_abbrev):
         fields["journal"] = 1.0 if cites_journal(citation, record) else 0.0
     if citation.volume and record.volume:

@@ -22,6 +22,7 @@ class PubMedRecord:
     year: int | None = None
     month: str | None = None  # "Jun", as PubMed writes it
     pub_date: str | None = None  # as written: "2005 Nov", or a MedlineDate "1998 Dec-1999 Jan"
+    epub_date: str | None = None  # ArticleDate, published online: "2004-11-12"
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None  # MedlinePgn as written, e.g. "1521-9"
@@ -49,6 +50,15 @@ class PubMedRecord:
         first = self.authors[0]
         head, _, initials = first.rpartition(" ")
         return head if head and initials.isupper() and len(initials) <= 4 else first
+
+    @property
+    def years(self) -> set[int]:
+        """Return the years a citation may rightly give: its issue's (PubDate) and, when PubMed
+        gives one, the year it was published online (ArticleDate), often the one before."""
+        years = {self.year} if self.year else set()
+        if self.epub_date and self.epub_date[:4].isdigit():
+            years.add(int(self.epub_date[:4]))
+        return years
 
     @property
     def is_retracted(self) -> bool:

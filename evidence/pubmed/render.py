@@ -80,6 +80,9 @@ def _given(record: Mapping[str, Any], key: str) -> str | None:
     return str(value) if value is not None and str(value).strip() else None
 
 
+_EPUB_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def _article(record: Mapping[str, Any]) -> ET.Element:
     """Build one PubmedArticle."""
     root = ET.Element("PubmedArticle")
@@ -112,6 +115,10 @@ def _article(record: Mapping[str, Any]) -> ET.Element:
         type_list = _add(article, "PublicationTypeList")
         for name in types:
             _add(type_list, "PublicationType", name, UI=PUBLICATION_TYPE_UI.get(name))
+    if epub := _EPUB_DATE.fullmatch(_given(record, "epub_date") or ""):
+        article_date = _add(article, "ArticleDate", DateType="Electronic")
+        for tag, value in zip(("Year", "Month", "Day"), epub.groups(), strict=True):
+            _add(article_date, tag, value)
     _citation_tail(citation, record)
     ids = _add(_add(root, "PubmedData"), "ArticleIdList")
     for kind, key in (("pubmed", "pmid"), ("pmc", "pmcid"), ("doi", "doi")):  # EFetch's order

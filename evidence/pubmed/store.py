@@ -20,8 +20,8 @@ from evidence.pubmed.records import PubMedRecord
 
 PAPER_FIELDS = (
     "pmid", "title", "authors", "authors_complete", "journal", "iso_abbrev", "medline_ta",
-    "nlm_unique_id", "year", "month", "pub_date", "volume", "issue", "pages", "first_page",
-    "last_page", "elocation", "doi", "pmcid", "abstract", "mesh", "keywords",
+    "nlm_unique_id", "year", "month", "pub_date", "epub_date", "volume", "issue", "pages",
+    "first_page", "last_page", "elocation", "doi", "pmcid", "abstract", "mesh", "keywords",
     "publication_types", "comments_corrections", "languages", "raw_xml",
 )  # fmt: skip
 PARSED = (

@@ -85,8 +85,8 @@ def compare_fields(citation: ParsedCitation, record: PubMedRecord) -> list[Field
     ):
         # "Braak E, Braak H" for PubMed's "Braak H, Braak E": the authors in another order.
         differ("first_author", citation.authors[0], record.authors[0])
-    if citation.year and record.year and citation.year != record.year:
-        differ("year", citation.year, record.year)
+    if citation.year and record.year and citation.year not in record.years:
+        differ("year", citation.year, record.year)  # neither the nor the e-pub year
     pubmed_journal = record.iso_abbrev or record.journal
     if citation.journal and pubmed_journal and not cites_journal(citation, record, misspelt=False):
         differ("journal", citation.journal, pubmed_journal)  # another journal, or misspelt
