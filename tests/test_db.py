@@ -242,3 +242,31 @@ def test_upgrade_reads_the_e_pub_date_of_stored_papers(empty_url: str) -> None:
         dates = connection.execute(text("SELECT pmid, epub_date FROM paper ORDER BY pmid")).all()
     assert [tuple(row) for row in dates] == [("1", None), ("19734903", "2009-09-06")]
     engine.dispose()
+
+
+def test_upgrade_folds_a_first_authors_undecomposed_letters(empty_url: str) -> None:
+    """Revision 0014: "Møllgård" was kept as "mllgard", which a citation of "Mollgard" never
+    found in the local store; it is "mollgard", and other keys stay as they were."""
+    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(engine), "0013")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO paper (pmid, authors, first_author, mesh, keywords,"
+                " publication_types, comments_corrections, authors_complete, source)"
+                " VALUES (:pmid, :authors, :first, '[]', '[]', '[]', '[]', true, 'efetch')"
+            ),
+            [
+                {"pmid": "36603065", "authors": '["M\\u00f8llg\\u00e5rd K", "Beinlich FRM"]',
+                 "first": "mllgard"},
+                {"pmid": "16102523", "authors": '["Mihara M"]', "first": "mihara"},
+                {"pmid": "1", "authors": "[]", "first": None},
+            ],
+        )  # fmt: skip
+    upgrade_database(engine)
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT pmid, first_author FROM paper ORDER BY pmid")).all()
+    assert [tuple(row) for row in keys] == [
+        ("1", None), ("16102523", "mihara"), ("36603065", "mollgard")
+    ]  # fmt: skip
+    engine.dispose()

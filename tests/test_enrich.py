@@ -234,3 +234,23 @@ def test_stored_papers_fitting_equally_well_leave_a_citation_ambiguous_online(
         "PMID 12794819, 99999999" in resolution.reason
         or "PMID 99999999, 12794819" in resolution.reason
     )
+
+
+def test_offline_a_stored_paper_is_found_by_its_first_author_written_in_ascii(
+    engine: Engine,
+) -> None:
+    """Møllgård K is stored: "Mollgard K" is its first author, not one a letter off (which,
+    with no volume cited, would not resolve): ø is o, not a letter to drop."""
+    nakahara = next(r for r in seed_records() if r.pmid == "12794819")
+    mollgard = dataclasses.replace(nakahara, authors=["Møllgård K", *nakahara.authors[1:]])
+    with session_scope(engine) as session:
+        save_records(session, [mollgard])
+
+    async def main() -> list[Any]:
+        with session_scope(engine) as session:
+            return await resolve_strings(
+                session, client=None, strings=["Mollgard K, et al. Arthritis Rheum. 2003:1521-9."]
+            )
+
+    (resolution,) = asyncio.run(main())
+    assert (resolution.status, resolution.pmid) == ("resolved", "12794819")

@@ -303,6 +303,14 @@ def test_references_pubmed_cannot_hold_are_typed(written: str, kind: str | None)
         ("Smith", "De Strooper", False),
         ("Braak", "Brook", False),
         ("Müller", "Mueller", True),  # PubMed wrote it out
+        ("Mollgard", "Møllgård", True),  # letters Unicode does not decompose
+        ("Lukasiewicz", "Łukasiewicz", True),
+        ("Aeschbach", "Æschbach", True),
+        ("Mllgard", "Møllgård", False),  # what fold made of it
+        ("de la Vega", "Pagnon de la Vega", True),  # a compound surname from its particle on
+        ("van Charante", "Moll van Charante", True),
+        ("Vega", "Pagnon de la Vega", False),
+        ("Pagnon", "Pagnon de la Vega", False),
     ],
 )
 def test_surnames_written_another_way_are_the_same(written: str, pubmed: str, same: bool) -> None:

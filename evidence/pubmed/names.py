@@ -10,12 +10,20 @@ from rapidfuzz.distance import OSA
 
 from evidence.ingest.citation_patterns import PARTICLES
 
+# Letters Unicode does not decompose into a Latin letter and an accent, as names are written
+# in ASCII: "Møllgård" is "Mollgard", "Łukasz" is "Lukasz".
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ı": "i"}
+    | {"æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "þ": "th", "Þ": "Th"}
+)
+
 
 def fold(text: str | None) -> str:
-    """Fold a name to lower-case ASCII letters: "Rose-John" → "rosejohn", "Stępień" → "stepien"."""
+    """Fold a name to lower-case ASCII letters: "Rose-John" → "rosejohn", "Stępień" → "stepien",
+    "Møllgård" → "mollgard"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z]", "", ascii_text.lower())
 
@@ -29,7 +37,8 @@ _TRANSLITERATED = str.maketrans(
 def same_surname(written: str, pubmed: str) -> bool:
     """Tell whether a surname as written is PubMed's: accents aside ("Fenelon", "Fénelon"),
     with a German umlaut written out ("Hochgraefe", "Hochgräfe"), or without the particle
-    that PubMed puts first ("Strooper" for "De Strooper", "Heijde" for "van der Heijde")."""
+    that PubMed puts first ("Strooper" for "De Strooper", "Heijde" for "van der Heijde"), or
+    from the particle of a compound one ("van Charante" for "Moll van Charante")."""
     folded = fold(written)
     if folded in (fold(pubmed), fold(pubmed.translate(_TRANSLITERATED))):
         return True
@@ -46,7 +55,11 @@ def same_surname(written: str, pubmed: str) -> bool:
         words = words[1:]
         if folded == fold(" ".join(words)):
             return True
-    return False
+    # A compound surname cited from its particle on: "de la Vega" for "Pagnon de la Vega".
+    return any(
+        words[at].lower() in PARTICLES and folded == fold(" ".join(words[at:]))
+        for at in range(1, len(words))
+    )
 
 
 # A surname one letter amiss ("Nishimto", "Barkof"): a letter left out, added, changed or two
