@@ -134,6 +134,37 @@ def test_a_letter_before_a_journal_that_is_not_the_last_authors_is_the_journals(
     assert differences(written, record) == [("journal", journal, iso_abbrev)]
 
 
+NEUROLOGY = PubMedRecord(
+    pmid="29572360", authors=["Landau SM", "Horng A"], journal="Neurology",
+    iso_abbrev="Neurology", year=2018, volume="90", issue="17", pages="e1452-e1460",
+    first_page="e1452", last_page="e1460",
+)  # fmt: skip
+ILIFF = PubMedRecord(
+    pmid="22896675", authors=["Iliff JJ", "Wang M"], journal="Science translational medicine",
+    iso_abbrev="Sci Transl Med", year=2012, volume="4", issue="147", pages="147ra111",
+    first_page="147ra111", elocation="147ra111",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "record", "expected"),
+    [
+        # An electronic page's "e" left out, as references often leave it out.
+        ("Landau SM, et al. Neurology 90, 1452–1460 (2018).", NEUROLOGY, []),
+        ("Landau SM, et al. Neurology 90, 1425–1460 (2018).", NEUROLOGY,
+         [("first_page", "1425", "e1452")]),
+        # Sci Transl Med's locator written without the issue that begins it.
+        ("Iliff JJ, et al. Sci Transl Med. 2012;4(147):ra111.", ILIFF, []),
+        ("Iliff JJ, et al. Sci Transl Med. 2012;4(148):ra111.", ILIFF,
+         [("issue", "148", "147"), ("article_number", "ra111", "147ra111")]),
+    ],
+)  # fmt: skip
+def test_a_page_written_without_its_prefix_is_the_page(
+    written: str, record: PubMedRecord, expected: list[tuple[str, str, str]]
+) -> None:
+    assert differences(written, record) == expected
+
+
 def test_the_year_an_article_came_out_online_is_not_an_error() -> None:
     """A reference may give the year of the ArticleDate (published online), not the issue's."""
     online = replace(MIHARA, epub_date="2004-12-22")  # as if out online the year before

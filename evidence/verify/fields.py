@@ -28,12 +28,15 @@ class FieldDifference:
 
 
 def _page(value: str | None) -> str:
-    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", "e199" -> "e199", and PLOS's
-    "e0111899" (as its DOIs write it) -> "e111899" (as PubMed does)."""
+    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", PLOS's "e0111899" (as its DOIs
+    write it) -> "111899" (PubMed's "e111899"): an electronic page's "e" is left out, as
+    references often leave it ("1452-1460" for Neurology's "e1452-e1460", "1316" for PNAS's
+    "E1316"); a supplement's "S" is not."""
     if not value:
         return ""
     folded = re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
-    return re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
+    folded = re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
+    return re.sub(r"^e(?=\d)", "", folded)
 
 
 def _last_page(value: str | None) -> tuple[str, str]:
@@ -125,19 +128,20 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
     """Compare pages, or article numbers for an article that has an e-locator and no pages."""
     written_first = citation.article_number or citation.first_page
     field = "article_number" if citation.article_number else "first_page"
+    written = {_page(written_first)}
+    if written_first and citation.issue and not written_first[:1].isdigit():
+        # Sci Transl Med's "147ra111" written "ra111" in issue 147: the issue left out of it.
+        written.add(_page(citation.issue + written_first))
     paged = bool(record.first_page) and _page(record.first_page) != _page(record.elocation)
     if not paged:
         # Only an e-locator ("e199", "a016295"): "1-16" written for it is the PDF's page count.
         page_count = citation.first_page == "1" and not citation.article_number
         eloc = record.elocation
-        if eloc and written_first and not page_count and _page(written_first) != _page(eloc):
+        if eloc and written_first and not page_count and _page(eloc) not in written:
             return [FieldDifference("article_number", written_first, eloc)]
         return []
     differences = []
-    if written_first and _page(written_first) not in (
-        _page(record.first_page),
-        _page(record.elocation),
-    ):
+    if written_first and not written & {_page(record.first_page), _page(record.elocation)}:
         differences.append(FieldDifference(field, written_first, record.first_page or ""))
     last = citation.last_page
     if last and record.last_page:
