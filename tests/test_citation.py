@@ -578,6 +578,13 @@ def test_title_and_journal_of_nature_style_references(
             " (2002).",
             "Science", (2002, "297", "353"),
         ),
+        # CrossRef's "Science (1979)", as Zotero writes it: the year the name began, not the
+        # paper's.
+        (
+            "Yang Y, et al. (2022). Cryo-EM structures of amyloid-β 42 filaments from human"
+            " brains. Science (1979) 375, 167–172.",
+            "Science", (2022, "375", "167"),
+        ),
         # An erratum's source, after the paper's or inside the reference: not the paper's.
         (
             "Hardy J, Selkoe DJ. The amyloid hypothesis. Science. 2002;297:353–356. Erratum in:"

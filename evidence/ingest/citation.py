@@ -244,12 +244,14 @@ _BRACKETED_NOTE = re.compile(
     r"\s*\[(?:published (?:correction|erratum)|erratum|correction|retracted|retraction)[^\]]*\]",
     re.IGNORECASE,
 )
-# "Science (80-. )": a reference manager's form of Science (from its CrossRef title).
-_SCIENCE_80 = re.compile(r"\bScience\s*\(80-\s*\.?\s*\)\.?")
+# "Science (80-. )" and "Science (1979)": reference managers' forms of Science (from its
+# CrossRef title, "Science (New York, N.Y.)" since 1979), not a source of their own.
+_SCIENCE_80 = re.compile(r"\bScience\s*\((?:80-\s*\.?\s*|1979)\)\.?")
 
 
 def _without_notes(text: str) -> str:
-    """Drop the notes of errata and corrections, and a reference manager's "(80-. )"."""
+    """Drop the notes of errata and corrections, and a reference manager's "Science (80-. )"
+    or "Science (1979)"."""
     text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
     text = re.sub(r"\.(?:\s*\.)+", ".", text)
     return _SCIENCE_80.sub("Science.", text)
