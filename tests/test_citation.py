@@ -628,3 +628,77 @@ def test_a_journal_named_alone_before_its_date_is_no_group_author() -> None:
         "WHO. 2012; Dementia: a public health priority. Geneva: World Health Organization.",
     ):
         assert parse_citation(written).authors == ["WHO"]
+
+
+@pytest.mark.parametrize(
+    ("written", "journal", "year", "month", "volume"),
+    [
+        # A month after the journal's name, abbreviated with its stop or written out; not a
+        # journal's own word ("Sci Mar", the Scientia Marina).
+        ("Petersen RC, et al. Mild cognitive impairment. Arch Neurol Mar. 1999;56(3):303–308.",
+         "Arch Neurol", 1999, "Mar.", "56"),
+        ("Schierwater B. Sarsia marii n. sp. and 16S rDNA. Sci Mar 2000; 64:117-122.",
+         "Sci Mar", 2000, None, "64"),
+        # An online-first date's words: alone, its date is the source's; after the source's
+        # own year, the date is a note ("2016" was read as the volume).
+        ("Smith A, et al. Amyloid in older individuals. JAMA Neurol. Published online April 6,"
+         " 2020. doi:10.1001/jamaneurol.2020.0989", "JAMA Neurol", 2020, "April", None),
+        ("Smith A, et al. Cognitive impairment. JAMA Neurol Epub 2018 Nov 12.", "JAMA Neurol",
+         2018, "Nov", None),
+        ("Bateman RJ, et al. Biomarkers in preclinical disease. Ann Neurol. 2016 Epub July 11,"
+         " 2016.", "Ann Neurol", 2016, None, None),
+        ("Smith A, et al. Butyrylcholinesterase. Neurobiol Aging. 2009 doi:10.1016/j.neurobiol"
+         "aging.2009.07.015, (published online 25 August 2009)", "Neurobiol Aging", 2009, None,
+         None),
+        ("Smith A, et al. ADAM-10 over-expression. Neurobiol Aging. 2007 in press.",
+         "Neurobiol Aging", 2007, None, None),
+        # A volume glued to the journal's last word, not to a letter alone (an OCR'd "16").
+        ("Keren-Shaul H, et al. A network specifies microglia identity. Science356, eaal3222"
+         " (2017).", "Science", 2017, None, "356"),
+        ("Koffie RM, et al. Oligomeric amyloid beta. Proc. Natl Acad. Sci. USA106, 4012–4017"
+         " (2009).", "Proc. Natl Acad. Sci. USA", 2009, None, "106"),
+        ("Kuhn HG. Progenitor proliferation. J. Neurosci l6, 2027–2033 (1996).",
+         "J. Neurosci l6, 2027–2033", 1996, None, None),
+    ],
+)  # fmt: skip
+def test_dates_and_volumes_written_around_the_journal(
+    written: str, journal: str, year: int, month: str | None, volume: str | None
+) -> None:
+    parsed = parse_citation(written)
+    assert (parsed.journal, parsed.year, parsed.month, parsed.volume) == (
+        journal, year, month, volume
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "last_author", "journal"),
+    [
+        ("Liu Y, Liu Z, Lansbury PT., Jr Cell. 2002;111:209.", "Lansbury PT", "Cell"),
+        ("Conway K A, Lansbury P T., Jr Science. 2001;294:1346–1349.", "Lansbury PT", "Science"),
+    ],
+)
+def test_a_suffix_after_the_initials_and_a_comma_ends_the_name(
+    written: str, last_author: str, journal: str
+) -> None:
+    parsed = parse_citation(written)
+    assert (parsed.authors[-1], parsed.title, parsed.journal) == (last_author, None, journal)
+
+
+@pytest.mark.parametrize(
+    ("written", "title", "journal"),
+    [
+        # Nature's style, a title in title case, the journal after a comma.
+        ("Scholl M, et al. PET Imaging of Tau Deposition in the Aging Human Brain, Neuron 89,"
+         " 971–982 (2016).", "PET Imaging of Tau Deposition in the Aging Human Brain", "Neuron"),
+        # A journal's own commas, with more of it after them.
+        ("Smith A. Stress, Brain, Behavior, and Immunity 12, 1-10 (2009).", None,
+         "Stress, Brain, Behavior, and Immunity"),
+        ("Smith A. Genes, Brain and Behavior 12, 1-10 (2009).", None,
+         "Genes, Brain and Behavior"),
+    ],
+)  # fmt: skip
+def test_a_journal_after_a_title_case_title_and_a_comma(
+    written: str, title: str | None, journal: str
+) -> None:
+    parsed = parse_citation(written)
+    assert (parsed.title, parsed.journal) == (title, journal)

@@ -91,7 +91,7 @@ _DATE_TAIL = re.compile(
     rf"(?:\s+\d{{1,2}}(?:\s?{_D}\s?\d{{1,2}})?)?(?![\w])"
 )
 _DATE_BEFORE = re.compile(r"(?:1[5-9]|20)\d{2}[^;\d]{0,12};\s*$")
-_YEAR_ONLY_END = re.compile(r"\s*(?:[.,;)\]]|$)")
+_YEAR_ONLY_END = re.compile(r"\s*(?:[.,;)\]]|$|in press\b)", re.IGNORECASE)  # "2010 in press."
 _SEP = re.compile(r"\s*(?P<sep>[;:,])\s*")
 # A page or e-locator: "1731", "S77", "e199", "ii14", "89ra57" (Sci Transl Med), "1031.e7",
 # "1298 e12" (Cell Press's supplement pages, as Nature's style writes them).
@@ -117,13 +117,25 @@ _BLOCK = (
 )
 # "Journal 17(6):395-412" after "(2018)" (Harvard, APA), or "Nat. Med.25, 270-276" before it.
 _TRAILING_SOURCE = re.compile(rf"(?<=[\w.)])[,.]?\s+{_BLOCK}(?![\w])")
-_LEADING_SOURCE = re.compile(rf"(?<=[\s.]){_BLOCK}[\s.,;(]*$")
+# Glued to a word of three letters or more too: "Science356, eaal3222", "Proc. Natl Acad. Sci.
+# USA106, 4012–4017" (not "J. Neurosci l6", an OCR'd 16).
+_LEADING_SOURCE = re.compile(rf"(?:(?<=[\s.])|(?<=[A-Za-z]{{3}})){_BLOCK}[\s.,;(]*$")
 _ARTICLE_NUMBER = re.compile(r"e[a-z]{0,3}\d+|\d{6,}|\d+[a-z]{2}\d+")
 _NLM_DATE = re.compile(rf"\s*(?:1[5-9]|20)\d{{2}}(?:\s+{_MONTH}[^;]{{0,12}})?;")
 _PROSE_END = re.compile(r"[a-z]{3,}[.?!]\s")
 _FIRST_SENTENCE = re.compile(r"([^.:;\d]{2,120}?)[.:]{1,2}\s+(?=\S)")
-# A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007".
-_MONTH_BEFORE = re.compile(rf"(?:[,•.]\s*|^)(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$")
+# A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007",
+# "Sci. 10 Jun 2021";
+# or after the journal's name with no stop between, abbreviated with a stop or written out:
+# "Arch Neurol Mar. 1999;56(3)" (not "Sci Mar 2000", the Scientia Marina).
+_MONTH_AFTER_JOURNAL = (
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\."
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_MONTH_BEFORE = re.compile(
+    rf"(?:[,•.]\s*|^)(?:\d{{1,2}}\s+)?(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$"
+    rf"|\s(?P<after_journal>{_MONTH_AFTER_JOURNAL})\s*$"
+)
 
 
 def _read_source(text: str, year: re.Match[str]) -> _Source | None:
@@ -249,10 +261,37 @@ _BRACKETED_NOTE = re.compile(
 _SCIENCE_80 = re.compile(r"\bScience\s*\((?:80-\s*\.?\s*|1979)\)\.?")
 
 
+# An online-first date's words: "Epub 2018 Nov 12", "Published online April 6, 2020".
+_ONLINE_FIRST = re.compile(
+    r"\b(?:Epub(?: ahead of print)?|[Pp]ublished online(?: ahead of print)?"
+    r"|advance online publication)\b[,:]?"
+)
+
+
+def _without_online_first(text: str) -> str:
+    """Drop the words of an online-first date: alone, the date it gives is the source's
+    ("JAMA Neurol. Published online April 6, 2020."); after the source's own year, the date
+    goes too, to the next stop or to the end of its brackets ("Ann Neurol. 2016 Epub July 11,
+    2016.", "Neurobiol Aging. 2009 doi: …, (published online 25 August 2009)")."""
+    found = _ONLINE_FIRST.search(text)
+    if found is None:
+        return text
+    if _YEAR.search(text, 0, found.start()) is None:
+        return text[: found.start()] + text[found.end() :]
+    opened = re.search(r"[(\[]\s*$", text[: found.start()])
+    if opened:
+        close = text.find(")" if opened.group().startswith("(") else "]", found.end())
+        if close >= 0:
+            return text[: opened.start()] + text[close + 1 :]
+    stop = re.compile(r"\.(?:\s|$)").search(text, found.end())
+    return text[: found.start()] + (text[stop.start() :] if stop else "")
+
+
 def _without_notes(text: str) -> str:
     """Drop the notes of errata and corrections, and a reference manager's "Science (80-. )"
     or "Science (1979)"."""
     text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
+    text = _without_online_first(text)
     text = re.sub(r"\.(?:\s*\.)+", ".", text)
     return _SCIENCE_80.sub("Science.", text)
 
@@ -269,7 +308,7 @@ def parse_citation(text: str) -> ParsedCitation:
     else:
         source, before = _read_source_around(rest, source)
         if source.month is None and (month := _MONTH_BEFORE.search(before)):
-            source = replace(source, month=month.group("month"))
+            source = replace(source, month=month.group("month") or month.group("after_journal"))
             before = before[: month.start()]
         title, journal = split_title_journal(before)
     pages = re.sub(r"\s+(?=e\d)", ".", source.pages) if source and source.pages else None

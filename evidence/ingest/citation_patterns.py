@@ -46,7 +46,7 @@ _PMCID = re.compile(r"\b(?:PubMedCentral\s+)?PMC(?:ID)?\s*:?\s*(?:PMC)*\s*(\d{3,
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NOISE = re.compile(
     r"\[(?:PubMed|Google Scholar|CrossRef|Cross Ref|PMC free article|Ref list|Europe PMC)\]"
-    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|cited)\b[^.\[\]]*"
+    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|Retrieved|cited)\b[^.\[\]]*"
     r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]"
     r"|\[(?:J|M|C|D|R|N|P|S|Z|EB|DB|[JMC]/OL|EB/OL|DB/OL)\]",  # GB/T 7714 type codes: "[J]"
     re.IGNORECASE,
@@ -153,16 +153,19 @@ _INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
 # and are read the way the bare initials above read them.
 _SPACED_INITIALS = r"[A-Z]\.(?:\s-?[A-Z]\.){1,3}(?=\s*(?:[,;&]|and\s|\(\s?\d{4}))"
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
+# "Lansbury PT., Jr" and "Lansbury P T., Jr": a suffix after the initials' stop and a comma.
+_SUFFIX_AFTER_COMMA = r"\.?,\s*(?:Jr|Sr)\.?"
 _VANCOUVER_NAME = (
     rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_SPACED_INITIALS}"
-    rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?(?:\s+{_SUFFIX})?"
+    rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?"
+    rf"(?:\s+{_SUFFIX}|{_SUFFIX_AFTER_COMMA}(?=\s))?"
     rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,2}},\s*[A-Z]\.(?:\s?-?[A-Z]\.){{0,3}})(?![\w'])"
 )
 # "Parkin DM, Boyd L, Walker LC." / "Nishimoto N and Kishimoto T." / "Dayer JM, Choy, E."
 VANCOUVER_AUTHORS = re.compile(
     rf"^{_VANCOUVER_NAME}(?:\s*,\s*{_VANCOUVER_NAME})*"
     rf"(?:\s*,?\s*(?:and|&)\s+{_VANCOUVER_NAME})?"
-    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\s?\d{4}))"
+    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\s?\d{4})|(?<=, Jr|, Sr)(?=\s))"
 )
 _GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.){0,3}|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 _FORWARD_NAME = rf"{_GIVEN}(?:\s+{_GIVEN}){{0,3}}\s+(?:(?:{_PARTICLE})\s+)?{UPPER}[\w'\-]+"

@@ -16,6 +16,15 @@ _SENTENCE_END = re.compile(r"[.?!][\"']?\s+|(?<=[\w)])\"\s+|(?<=[a-z]{4}\.)(?=[A
 _AFTER_COMMA = re.compile(
     r",\s+((?!(?:Inc|Ltd|Co|Corp|Pty)\.)(?:[A-Z][a-z]{0,4}\.\s+){0,2}[A-Z][a-z]{0,4}\.)$"
 )
+# With no stop at all, Nature's style's title in title case (all capitalised, so _journal_tail
+# cannot tell it from a journal's words) and its journal after a comma:
+# "A Unique Microglia Type Associated with ... Disease, Cell". The journal is at most four
+# capitalised words and the title at least three words; a journal's own commas are followed by
+# more of it ("Journal of Neurology, Neurosurgery, and Psychiatry": "and" is not capitalised;
+# "Genes, Brain and Behavior": one word before the comma).
+_JOURNAL_AFTER_COMMA = re.compile(
+    r"^\S+(?:\s+\S+){2,}?,\s+((?:[A-Z][\w.'&-]*)(?:\s+[A-Z][\w.'&-]*){0,3})$"
+)
 # A piece of a dotted journal abbreviation: "Ann", "U.S.A", "Psychiatry Relat", "B Neuropsychiatr".
 _ABBREVIATION = re.compile(
     r"(?:[A-Z][A-Za-z&\-]{0,9}|[A-Z](?:\.[A-Z])+)(?:\s[A-Z][A-Za-z&\-]{0,15}){0,2}\."
@@ -88,7 +97,10 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
     if journal_at > 0 and (comma := _AFTER_COMMA.search(text[: starts[journal_at]].rstrip())):
         start = comma.start(1)
     elif journal_at == len(starts) - 1:
-        start += _journal_tail(text[start:])
+        tail = _journal_tail(text[start:])
+        if tail == 0 and journal_at == 0 and (comma := _JOURNAL_AFTER_COMMA.search(text)):
+            tail = comma.start(1)  # "PET Imaging of Tau Deposition in the Aging Brain, Neuron"
+        start += tail
     journal = text[start:].strip(" ,;:\"'")
     if ". " not in journal:
         journal = journal.rstrip(".")
