@@ -9,7 +9,7 @@ import pytest
 from evidence.ingest.citation import parse_citation
 from evidence.pubmed.classify import classify_reference
 from evidence.pubmed.journal_match import same_journal
-from evidence.pubmed.match import compare, decide
+from evidence.pubmed.match import comparable_title, compare, decide
 from evidence.pubmed.names import forename_written_out, misspelt_surname, same_surname
 from evidence.pubmed.records import PubMedRecord
 
@@ -103,6 +103,13 @@ def test_a_misspelt_first_author_resolves_when_every_other_field_agrees() -> Non
     wrong_volume = parse_citation("Nakahra H, et al. Arthritis Rheum 2003;8:1521-9.")
     assert decide(wrong_volume, [complete]).status == "not_found"
     assert decide(wrong_volume, [complete]).candidates == ["12794819"]
+
+
+def test_a_greek_letter_in_a_title_compares_as_its_name() -> None:
+    """Titles in ASCII write λ "lambda", as Unicode's name for it ("LAMDA") does not."""
+    assert comparable_title("Phage λ and Aβ(1-42)") == comparable_title(
+        "phage lambda and Abeta 1 42"
+    )
 
 
 def test_a_title_spelling_out_greek_letters_names_the_paper_despite_a_wrong_page() -> None:

@@ -9,7 +9,6 @@ unresolved and never dropped.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +21,7 @@ from evidence.db import dialect_of
 from evidence.errors import NotFoundError
 from evidence.export.citekeys import assign_citekeys
 from evidence.export.journals import journal_title
+from evidence.greek import LETTER_NAMED
 from evidence.id_lists import among
 from evidence.models import Citation, Claim, ClaimCitation, Paper
 from evidence.pubmed.classify import NOT_IN_PUBMED
@@ -277,15 +277,11 @@ def _title(title: str | None) -> str | None:
 
 
 # MEDLINE's old way to write a Greek letter in a title or abstract: "A{beta}", "TNF-{alpha}".
-_BRACED_GREEK = re.compile(
-    r"\{(alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|omicron|pi"
-    r"|rho|sigma|tau|upsilon|phi|chi|psi|omega)\}",
-    re.IGNORECASE,
-)
+_BRACED_GREEK = re.compile(r"\{(" + "|".join(LETTER_NAMED) + r")\}", re.IGNORECASE)
 
 
 def _greek(text: str | None) -> str | None:
-    """Write MEDLINE's braced Greek letters as the letters: "A{beta}" is "Aβ"."""
+    """Write MEDLINE's braced Greek letters as the letters: "A{beta}" is "Aβ", "{Delta}" "Δ"."""
     if not text or "{" not in text:
         return text
     return _BRACED_GREEK.sub(_greek_letter, text)
@@ -293,8 +289,8 @@ def _greek(text: str | None) -> str | None:
 
 def _greek_letter(match: re.Match[str]) -> str:
     name = match.group(1)
-    case = "CAPITAL" if name[0].isupper() else "SMALL"
-    return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
+    letter = LETTER_NAMED[name.lower()]
+    return letter.upper() if name[0].isupper() else letter
 
 
 def _without_label(citation: Citation) -> str:

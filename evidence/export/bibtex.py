@@ -17,6 +17,7 @@ from bibtexparser.writer import BibtexFormat
 
 from evidence.export import MONTHS, ExportOptions, ExportWork, Policy, selected, work_notes
 from evidence.export.citekeys import given_initials, split_author
+from evidence.greek import CAPITAL, SMALL
 
 VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
 # LaTeX's accent commands for Unicode's combining marks (the second character after NFD).
@@ -26,33 +27,6 @@ ACCENTS = {
     "\u0327": "c", "\u0328": "k",
 }  # fmt: skip
 LETTER_ACCENTS = frozenset("uvHrdck")  # commands made of letters need braces: {\v{s}}
-GREEK = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "omicron",
-    "pi",
-    "rho",
-    "varsigma",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-]
 SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$",
     "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -63,18 +37,22 @@ SPECIALS = {
     "µ": r"$\mu$", "°": r"$^{\circ}$", "·": r"$\cdot$", "→": r"$\rightarrow$", "≈": r"$\approx$",
     "©": r"\copyright{}", "®": r"\textregistered{}", "™": r"\texttrademark{}", "…": r"\ldots{}",
 }  # fmt: skip
-SPECIALS.update({chr(0x3B1 + i): f"$\\{name}$" for i, name in enumerate(GREEK)})
+# Greek letters in math mode: "$\beta$"; LaTeX has no \omicron, which is an o.
+SPECIALS.update(
+    {letter: "o" if name == "omicron" else f"$\\{name.replace('final ', 'var')}$"
+     for letter, name in SMALL.items()}
+)  # fmt: skip
 # Letters LaTeX writes otherwise: APL's and Latin's alpha and epsilon, Cyrillic's o with a
-# diaeresis, and the Greek capitals that look like Latin ones.
+# diaeresis.
 SPECIALS.update({"⍺": r"$\alpha$", "ɛ": r"$\varepsilon$", "ɑ": r"$\alpha$", "ӧ": r"{\"o}"})
-LATIN_LOOKING = "ABΓΔEZHΘIKΛMNΞOΠP ΣTYΦXΨΩ"  # Α to Ω, a space for the unassigned U+03A2
-SPECIALS.update(
-    {chr(0x391 + i): c for i, c in enumerate(LATIN_LOOKING) if c.isascii() and c != " "}
+# The Greek capitals LaTeX has commands for; the others look like Latin ones and are written so.
+LATEX_CAPITALS = frozenset(
+    {"gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"}
 )
+LATIN_LOOKING = dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΧ", "ABEZHIKMNOPTX", strict=True))
 SPECIALS.update(
-    {chr(0x391 + i): f"$\\{name.capitalize()}$" for i, name in enumerate(GREEK)
-     if name.capitalize() in ("Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
-                              "Upsilon", "Phi", "Psi", "Omega")}
+    {letter: f"$\\{name.capitalize()}$" if name in LATEX_CAPITALS else LATIN_LOOKING[letter]
+     for letter, name in CAPITAL.items()}
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from evidence.greek import SMALL
 from evidence.ingest.citation import ParsedCitation
 from evidence.pubmed.journal_match import cites_journal
 from evidence.pubmed.names import (
@@ -50,11 +51,7 @@ def comparable_title(title: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", named))
 
 
-_GREEK = {
-    letter: unicodedata.name(letter).split()[-1].lower()
-    for letter in map(chr, range(0x3B1, 0x3CA))
-    if letter != "\u03c2"  # final sigma
-}
+_GREEK = {letter: name for letter, name in SMALL.items() if name != "final sigma"}
 
 
 def same_volume(written: str, pubmed: str) -> bool:
