@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from evidence.errors import NotFoundError
+from evidence.ingest.citation_patterns import surname_of
 from evidence.models import Citation, Claim, ClaimCitation, Document, Page, Paper
-from evidence.pubmed.names import surname_of
 
 PARSED_FIELDS = (
     "authors", "first_author", "title", "journal", "year", "month", "volume", "issue",

@@ -29,6 +29,7 @@ from evidence.db import (
     upgrade_database,
 )
 from evidence.errors import SchemaOutOfDateError
+from evidence.ingest.pipeline import ingest_file
 from tests.conftest import BACKENDS, DATA, POSTGRES_URL, _admin
 
 
@@ -244,11 +245,21 @@ def test_upgrade_reads_the_e_pub_date_of_stored_papers(empty_url: str) -> None:
     engine.dispose()
 
 
-def test_upgrade_folds_a_first_authors_undecomposed_letters(empty_url: str) -> None:
-    """Revision 0014: "Møllgård" was kept as "mllgard", which a citation of "Mollgard" never
-    found in the local store; it is "mollgard", and other keys stay as they were."""
+def test_upgrade_folds_the_keys_of_undecomposed_letters_again(
+    empty_url: str, tmp_path: Path
+) -> None:
+    """Revision 0014: "Møllgård" was folded to "mllgard", which a citation of "Mollgard" never
+    found in the local store, and a citation of "Møllgård" was another work than one of
+    "Mollgard". The stored keys are folded again; ASCII ones stay as they were."""
+    deck = tmp_path / "deck.md"
+    deck.write_text(
+        "# Slide\n\nThe meninges are divided [1]. So is the space [2].\n\n## References\n\n"
+        "1. Møllgård K, et al. Science. 2023;379:84–88.\n"
+        "2. Mihara M, et al. Int Immunopharmacol. 2005;5:1731–1740.\n"
+    )
     engine = make_engine(empty_url)
-    command.upgrade(alembic_config(engine), "0013")
+    upgrade_database(engine)
+    ingest_file(engine, deck)
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -258,15 +269,22 @@ def test_upgrade_folds_a_first_authors_undecomposed_letters(empty_url: str) -> N
             ),
             [
                 {"pmid": "36603065", "authors": '["M\\u00f8llg\\u00e5rd K", "Beinlich FRM"]',
-                 "first": "mllgard"},
+                 "first": "mllgard"},  # as the code before 0014 folded it
                 {"pmid": "16102523", "authors": '["Mihara M"]', "first": "mihara"},
                 {"pmid": "1", "authors": "[]", "first": None},
             ],
         )  # fmt: skip
+        connection.execute(
+            text("UPDATE citation SET work_key = :old WHERE work_key = :new"),
+            {"old": "mllgard|2023|84", "new": "mollgard|2023|84"},
+        )
+    command.stamp(alembic_config(engine), "0013")
     upgrade_database(engine)
     with engine.connect() as connection:
         keys = connection.execute(text("SELECT pmid, first_author FROM paper ORDER BY pmid")).all()
+        works = connection.execute(text("SELECT work_key FROM citation ORDER BY id")).all()
     assert [tuple(row) for row in keys] == [
         ("1", None), ("16102523", "mihara"), ("36603065", "mollgard")
     ]  # fmt: skip
+    assert [row[0] for row in works] == ["mollgard|2023|84", "mihara|2005|1731"]
     engine.dispose()

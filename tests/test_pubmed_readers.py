@@ -155,3 +155,39 @@ def test_both_readers_stream_the_same_records_from_a_file(tmp_path: Path) -> Non
         records = list(iter_pubmed_records(fast))
         assert records == list(iter_pubmed_records(entrez, reader="entrez"))
     assert len(records) == 14
+
+
+def _dated(year: str, month: str, day: str, *, date_type: str = "Electronic") -> bytes:
+    return (
+        f'<ArticleDate DateType="{date_type}"><Year>{year}</Year><Month>{month}</Month>'
+        f"<Day>{day}</Day></ArticleDate>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ([_dated("2003", "03", "20")], "2003-03-20"),
+        ([_dated("2003", "3", "7")], "2003-03-07"),
+        ([_dated("2004", "02", "31")], None),  # no such day
+        ([_dated("2004", "1²", "02")], None),  # not ASCII digits: not a crash either
+        ([_dated("２００４", "11", "12")], None),
+        ([_dated("2004", "Nov", "12")], None),
+        ([_dated("2004", "1²", "02"), _dated("2004", "11", "12")], "2004-11-12"),  # the next
+    ],
+)
+def test_both_readers_read_an_article_date_alike(dates: list[bytes], expected: str | None) -> None:
+    """The ArticleDate (published online), from the real article with its own replaced."""
+    data = re.sub(rb"<ArticleDate.*?</ArticleDate>", lambda _: b"".join(dates), ARTICLE, flags=re.S)
+    fast, entrez = read_both(data)
+    assert_same_records(fast, entrez)
+    assert fast[0].epub_date == expected
+
+
+def test_the_article_date_of_stored_xml_is_what_the_readers_read() -> None:
+    """epub_date_of (migration 0013's reader) gives each record's epub_date from its raw_xml."""
+    from evidence.pubmed.fast_reader import epub_date_of
+
+    records = [r for path in FILES for r in parse_pubmed_xml(path.read_bytes())]
+    assert sum(bool(r.epub_date) for r in records) >= 5
+    assert [epub_date_of(r.raw_xml or "") for r in records] == [r.epub_date for r in records]

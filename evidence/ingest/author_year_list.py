@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from evidence.ingest.citation_patterns import PARTICLES, UPPER
+from evidence.ingest.citation_patterns import PARTICLES, UPPER, surname_of
 from evidence.ingest.structure import ExtractedReference
 
 PARTICLE = "|".join(sorted(PARTICLES - {"in", "al", "y", "el"}, key=len, reverse=True))
@@ -117,7 +117,7 @@ def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
     works: list[ListedWork] = []
     for reference in references:
         parsed = reference.parsed
-        surnames = [_surname(author) for author in parsed.authors]
+        surnames = [surname_of(author) for author in parsed.authors]
         first = surnames[0] if surnames else _lead_author(reference.as_written)
         initials = parsed.authors[0][len(surnames[0]) :].strip() if surnames else ""
         # The year these lists write after the authors, "(2010)", "(2018a)", rather than one
@@ -139,14 +139,6 @@ def listed_works(references: Sequence[ExtractedReference]) -> list[ListedWork]:
             )
         )  # fmt: skip
     return works
-
-
-def _surname(author: str) -> str:
-    """Return the surname of "Surname Initials" ("van der Heijde D"), or a Chinese name whole."""
-    head, _, initials = author.rpartition(" ")
-    if head and initials.replace(".", "").replace("-", "").isupper() and len(initials) <= 4:
-        return head
-    return author
 
 
 def _lead_author(as_written: str) -> str | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from evidence.ingest.citation_patterns import (
@@ -28,6 +27,7 @@ from evidence.ingest.citation_patterns import (
     FORWARD_AUTHORS,
     FORWARD_CONTINUES,
     VANCOUVER_AUTHORS,
+    ascii_letters,
     clean_text,
     expand_pages,
     extract_identifiers,
@@ -340,8 +340,7 @@ def parse_citation(text: str) -> ParsedCitation:
 
 
 def _ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return ascii_letters(text).lower()
 
 
 def work_key(c: ParsedCitation) -> str:

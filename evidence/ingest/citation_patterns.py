@@ -260,3 +260,28 @@ def split_authors(region: str) -> list[tuple[str, str]]:
             merged.extend(_split_run_on(chunk))
     names = [(c.strip(" ."), "") if _is_collective_chunk(c) else split_name(c) for c in merged]
     return [name for name in names if name and name[0]]
+
+
+def surname_of(author: str) -> str:
+    """Return the surname of an author as split_authors writes one and PubMed lists one,
+    "Surname Initials" ("van der Heijde D", "Lambert J-C"); a collective name, or a Chinese name
+    written whole, is returned whole."""
+    head, _, initials = author.rpartition(" ")
+    letters = initials.replace(".", "").replace("-", "")
+    return head if head and letters.isupper() and len(letters) <= 4 else author
+
+
+# Letters Unicode does not decompose into a Latin letter and an accent, as names are written in
+# ASCII: "Møllgård" is "Mollgard", "Łukasz" "Lukasz", "Læger" "Laeger".
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ı": "i"}
+    | {"æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "þ": "th", "Þ": "Th"}
+)
+
+
+def ascii_letters(text: str) -> str:
+    """Write a name's letters in ASCII as names are written without accents: accents dropped
+    ("Stępień" → "Stepien"), and the letters Unicode does not decompose written as Latin ones
+    ("Møllgård" → "Mollgard"); other characters stay."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

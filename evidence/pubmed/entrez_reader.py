@@ -149,12 +149,12 @@ def _keywords(keyword_lists: list[Any]) -> list[str]:
 
 
 def _epub_date(dates: list[Any]) -> str | None:
-    """Return the first electronic ArticleDate as "YYYY-MM-DD"."""
+    """Return the first well-formed electronic ArticleDate as "YYYY-MM-DD"."""
     for date in dates:
         if _attr(date, "DateType") in (None, "Electronic"):
-            return electronic_date(
-                _text(date.get("Year")), _text(date.get("Month")), _text(date.get("Day"))
-            )
+            parts = (_text(date.get(name)) for name in ("Year", "Month", "Day"))
+            if found := electronic_date(*parts):
+                return found
     return None
 
 

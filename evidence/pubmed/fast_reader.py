@@ -16,6 +16,7 @@ its absence reads as the default.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -34,7 +35,7 @@ from evidence.pubmed.fields import (
 from evidence.pubmed.records import PubMedRecord
 from evidence.pubmed.splitter import cut_reference_lists
 
-__all__ = ["read_fast_article"]
+__all__ = ["epub_date_of", "read_fast_article"]
 
 Element = Any  # lxml's _Element (lxml ships no type stubs)
 _THREAD = threading.local()
@@ -189,12 +190,26 @@ _CITATION_PARTS = (
 )  # fmt: skip
 
 
+_ARTICLE_DATES = re.compile(rb"<ArticleDate[\s>].*?</ArticleDate>", re.DOTALL)
+
+
+def epub_date_of(raw_xml: str) -> str | None:
+    """Return the ArticleDate of an article's stored XML, read from its ArticleDate elements
+    alone (what a migration reads of every stored paper: parsing whole articles is 20 times
+    slower)."""
+    dates = [
+        etree.fromstring(found, _parser()) for found in _ARTICLE_DATES.findall(raw_xml.encode())
+    ]
+    return _epub_date(dates)
+
+
 def _epub_date(dates: list[Element]) -> str | None:
-    """Return the first electronic ArticleDate as "YYYY-MM-DD"."""
+    """Return the first well-formed electronic ArticleDate as "YYYY-MM-DD"."""
     for date in dates:
         if date.get("DateType") in (None, "Electronic"):
             parts = _children(date, "Year", "Month", "Day")
-            return electronic_date(*(_text(parts.get(name)) for name in ("Year", "Month", "Day")))
+            if found := electronic_date(*(_text(parts.get(n)) for n in ("Year", "Month", "Day"))):
+                return found
     return None
 
 

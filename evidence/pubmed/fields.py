@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from evidence.ingest.citation_patterns import expand_pages
 
@@ -44,12 +45,17 @@ def split_medline_pages(pages: str | None) -> tuple[str | None, str | None]:
 
 def electronic_date(year: str | None, month: str | None, day: str | None) -> str | None:
     """Return an ArticleDate (the day the article was published online, often a year before
-    its issue's PubDate) as "YYYY-MM-DD"; None unless all three are numbers of a date."""
-    if not (year and month and day and year.isdigit() and month.isdigit() and day.isdigit()):
+    its issue's PubDate) as "YYYY-MM-DD"; None unless the three are ASCII numbers of a date
+    that exists."""
+    numbers = [
+        part if part and re.fullmatch(r"[0-9]{1,4}", part) else "" for part in (year, month, day)
+    ]
+    if not all(numbers) or len(numbers[0]) != 4:
         return None
-    if len(year) != 4 or not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+    try:
+        return date(*map(int, numbers)).isoformat()
+    except ValueError:  # "2004-02-31"
         return None
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def read_pub_date(

@@ -5,24 +5,28 @@ initials ("JAMA"), and past an author's initial a parse left on it. Pure."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rapidfuzz import fuzz
 
 from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.citation_patterns import ascii_letters
 from evidence.pubmed.names import same_surname
 from evidence.pubmed.records import PubMedRecord
 
-JOURNAL_STOPWORDS = {"of", "and", "the", "for", "in", "on", "de", "la", "a", "an"}
+JOURNAL_STOPWORDS = {"of", "and", "the", "for", "in", "on", "de", "la"}
+# An article opening NLM's subtitle: "Brain : a journal of neurology" is the "Brain J Neurol" of
+# its abbreviation. Not a stop word elsewhere: "An Pediatr" (Anales) and "J Phys Chem A" (its
+# section) keep theirs.
+_SUBTITLE_ARTICLE = re.compile(r"(:\s*)an?\s+", re.IGNORECASE)
 _USA = re.compile(r"\bU\.?\s?S\.?\s?A\b\.?", re.IGNORECASE)
 
 
 def journal_words(name: str) -> list[str]:
     """Split a journal name into lower-case words without punctuation or stop words."""
     # "Alzheimer's" is the "Alzheimers" of ISO's abbreviations, not "Alzheimer s"; "U S A" and
-    # "U.S.A." are "USA", not words of which "a" is a stop word; accents go ("Alzheimeŕs").
-    name = _USA.sub("USA", re.sub(r"['’]", "", name))
-    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    # "U.S.A." are "USA"; letters are written in ASCII ("Alzheimeŕs", "Ugeskr Læger").
+    name = _USA.sub("USA", re.sub(r"['’]", "", _SUBTITLE_ARTICLE.sub(r"\1", name)))
+    name = ascii_letters(name)
     words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
     return [w for w in words if w not in JOURNAL_STOPWORDS]
 
@@ -71,7 +75,9 @@ def _past_last_initials(citation: ParsedCitation, record: PubMedRecord) -> str:
     """Return the journal written, less the last author's initials a parse left on it, when
     PubMed's last author has them: "Lu D. C., Koo E. H. J. Neurochem." reads as "Koo E" and
     "H. J. Neurochem." (a parse cannot tell "Koo E. H." and "J. Neurochem." from "Kirik D." and
-    "J. Neurosci."), and PubMed's "Koo EH" says the H is his. Otherwise the journal as it is."""
+    "J. Neurosci."), and PubMed's "Koo EH" says the H is his. Otherwise the journal as it is.
+    A "J." stays the journal's: journals begin with it, and "Smith A. J. Neurosci." may cite
+    the J Neurosci for PubMed's Neuroscience paper whose last author is Smith AJ."""
     journal = citation.journal or ""
     leading = _LEADING_INITIALS.match(journal)
     if not (leading and citation.authors and record.authors) or citation.et_al:
@@ -82,7 +88,7 @@ def _past_last_initials(citation: ParsedCitation, record: PubMedRecord) -> str:
         return journal
     letters = leading.group().replace(".", "").split()
     for count in range(len(letters), 0, -1):
-        if written_initials + "".join(letters[:count]) == initials:
+        if "J" not in letters[:count] and written_initials + "".join(letters[:count]) == initials:
             return journal[leading.start() :].split(maxsplit=count)[-1]
     return journal
 

@@ -17,14 +17,9 @@ from rapidfuzz import fuzz
 
 from evidence.greek import SMALL
 from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.citation_patterns import surname_of
 from evidence.pubmed.journal_match import cites_journal
-from evidence.pubmed.names import (
-    fold,
-    forename_written_out,
-    misspelt_surname,
-    same_surname,
-    surname_of,
-)
+from evidence.pubmed.names import fold, forename_written_out, misspelt_surname, same_surname
 from evidence.pubmed.records import PubMedRecord
 
 WEIGHTS = {

@@ -4,18 +4,10 @@ surname written another way, misspelt, or with the forename written out. Pure.""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rapidfuzz.distance import OSA
 
-from evidence.ingest.citation_patterns import PARTICLES
-
-# Letters Unicode does not decompose into a Latin letter and an accent, as names are written
-# in ASCII: "Møllgård" is "Mollgard", "Łukasz" is "Lukasz".
-_UNDECOMPOSED = str.maketrans(
-    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ı": "i"}
-    | {"æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "þ": "th", "Þ": "Th"}
-)
+from evidence.ingest.citation_patterns import PARTICLES, ascii_letters, surname_of
 
 
 def fold(text: str | None) -> str:
@@ -23,14 +15,14 @@ def fold(text: str | None) -> str:
     "Møllgård" → "mollgard"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z]", "", ascii_text.lower())
+    return re.sub(r"[^a-z]", "", ascii_letters(text).lower())
 
 
-# German letters as written without the umlaut: "Hochgraefe" is "Hochgräfe".
+# Letters written out as German and the Nordic languages do: "Hochgraefe" is "Hochgräfe",
+# "Moeller" "Møller", "Aastrup" "Åstrup".
 _TRANSLITERATED = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+    | {"ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"}
 )
 
 
@@ -90,9 +82,3 @@ def forename_written_out(written: str, pubmed: str) -> bool:
     if fold(surname) != fold(surname_of(pubmed)) or not listed.isupper():
         return False
     return written_initials.startswith(listed) or listed.startswith(written_initials)
-
-
-def surname_of(author: str) -> str:
-    """Return the surname of a "Surname Initials" author (a collective name whole)."""
-    head, _, initials = author.rpartition(" ")
-    return head if head and initials.isupper() and len(initials) <= 4 else author

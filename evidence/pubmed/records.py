@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidence.ingest.citation_patterns import surname_of
+
 
 @dataclass(frozen=True)
 class PubMedRecord:
@@ -47,9 +49,7 @@ class PubMedRecord:
         """Return the first author's surname (or the collective name)."""
         if not self.authors:
             return None
-        first = self.authors[0]
-        head, _, initials = first.rpartition(" ")
-        return head if head and initials.isupper() and len(initials) <= 4 else first
+        return surname_of(self.authors[0])
 
     @property
     def years(self) -> set[int]:

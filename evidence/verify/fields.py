@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.citation_patterns import surname_of
 from evidence.pubmed.journal_match import cites_journal
 from evidence.pubmed.match import same_volume
-from evidence.pubmed.names import forename_written_out, same_surname, surname_of
+from evidence.pubmed.names import forename_written_out, same_surname
 from evidence.pubmed.records import PubMedRecord
 
 
@@ -28,15 +29,17 @@ class FieldDifference:
 
 
 def _page(value: str | None) -> str:
-    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", PLOS's "e0111899" (as its DOIs
-    write it) -> "111899" (PubMed's "e111899"): an electronic page's "e" is left out, as
-    references often leave it ("1452-1460" for Neurology's "e1452-e1460", "1316" for PNAS's
-    "E1316"); a supplement's "S" is not."""
+    """Fold a page for comparison: "0088" -> "88", "S4" -> "s4", "e199" -> "e199", and PLOS's
+    "e0111899" (as its DOIs write it) -> "e111899" (as PubMed does)."""
     if not value:
         return ""
     folded = re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
-    folded = re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
-    return re.sub(r"^e(?=\d)", "", folded)
+    return re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
+
+
+def _without_e(page: str) -> str:
+    """An electronic page's number without its "e" ("e1452" -> "1452"; "s4" stays "s4")."""
+    return re.sub(r"^e(?=\d)", "", page)
 
 
 def _last_page(value: str | None) -> tuple[str, str]:
@@ -134,12 +137,16 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
         written.add(_page(citation.issue + written_first))
     paged = bool(record.first_page) and _page(record.first_page) != _page(record.elocation)
     if not paged:
-        # Only an e-locator ("e199", "a016295"): "1-16" written for it is the PDF's page count.
+        # Only an e-locator ("e199", "a016295"): "1-16" written for it is the PDF's page count,
+        # and its number written without the "e" ("93621" for "e93621") is the same.
         page_count = citation.first_page == "1" and not citation.article_number
-        eloc = record.elocation
-        if eloc and written_first and not page_count and _page(eloc) not in written:
-            return [FieldDifference("article_number", written_first, eloc)]
+        eloc = _page(record.elocation)
+        found = eloc in written or _without_e(eloc) in {_without_e(page) for page in written}
+        if eloc and written_first and not page_count and not found:
+            return [FieldDifference("article_number", written_first, record.elocation or "")]
         return []
+    if _e_range_without_e(citation, record):
+        return []  # "1452-1460" for Neurology's "e1452-e1460"
     differences = []
     if written_first and not written & {_page(record.first_page), _page(record.elocation)}:
         differences.append(FieldDifference(field, written_first, record.first_page or ""))
@@ -149,6 +156,19 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
             _last_page(last),
             _last_page(record.last_page),
         )
+        if _page(record.first_page).startswith("e"):  # e-pages: "1460" for "e1460" is the page
+            written_page, page = _without_e(written_page), _without_e(page)
         if written_page != page or (written_extra and written_extra != extra):
             differences.append(FieldDifference("last_page", last, record.last_page))
     return differences
+
+
+def _e_range_without_e(citation: ParsedCitation, record: PubMedRecord) -> bool:
+    """Tell whether the pages written are the record's electronic pages with their "e" left
+    out, at both ends ("1452-1460" for "e1452-e1460", "1316-1325" for PNAS's "E1316-E1325").
+    A first page alone says too little: a volume may hold page 1 and page e1, two articles."""
+    first, last = _page(citation.first_page), _page(citation.last_page)
+    pubmed_first, pubmed_last = _page(record.first_page), _page(record.last_page)
+    if not (first and last and pubmed_first.startswith("e") and pubmed_last):
+        return False
+    return (first, _without_e(last)) == (_without_e(pubmed_first), _without_e(pubmed_last))
