@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -45,6 +45,17 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     _admin(f'CREATE DATABASE "{name}"')
     yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def insert_papers(engine: Engine, rows: list[dict[str, object]]) -> None:
+    """Insert paper rows as an older revision's schema takes them: the given columns (the
+    same in every row), the JSON lists empty unless given."""
+    columns = {"authors": "[]", "mesh": "[]", "keywords": "[]", "publication_types": "[]",
+               "comments_corrections": "[]", "authors_complete": True, "source": "efetch"}  # fmt: skip
+    names = [*columns, *(name for name in rows[0] if name not in columns)]
+    sql = f"INSERT INTO paper ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+    with engine.begin() as connection:
+        connection.execute(text(sql), [{**columns, **row} for row in rows])
 
 
 def test_upgrade_from_first_revision_keeps_rows(empty_url: str) -> None:
@@ -200,19 +211,18 @@ def test_upgrade_reads_an_e_articles_last_page_again(empty_url: str) -> None:
     """Revision 0011: a paper stored with "426.e13-21" read as ending at 421 ends at 426.e21."""
     engine = make_engine(empty_url)
     command.upgrade(alembic_config(engine), "0010")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO paper (pmid, authors, mesh, keywords, publication_types,"
-                " comments_corrections, authors_complete, source, pages, first_page, last_page)"
-                " VALUES (:pmid, '[]', '[]', '[]', '[]', '[]', true, 'efetch', :pages, :first,"
-                " :last)"
-            ),
-            [
-                {"pmid": "21193246", "pages": "426.e13-21", "first": "426.e13", "last": "421"},
-                {"pmid": "12794819", "pages": "1521-9", "first": "1521", "last": "1529"},
-            ],
-        )
+    insert_papers(
+        engine,
+        [
+            {
+                "pmid": "21193246",
+                "pages": "426.e13-21",
+                "first_page": "426.e13",
+                "last_page": "421",
+            },
+            {"pmid": "12794819", "pages": "1521-9", "first_page": "1521", "last_page": "1529"},
+        ],
+    )
     upgrade_database(engine)
     with engine.connect() as connection:
         pages = connection.execute(text("SELECT pmid, last_page FROM paper ORDER BY pmid")).all()
@@ -229,15 +239,9 @@ def test_upgrade_reads_the_e_pub_date_of_stored_papers(empty_url: str) -> None:
     undated = next(a for a in articles if "<ArticleDate" not in a)
     engine = make_engine(empty_url)
     command.upgrade(alembic_config(engine), "0012")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO paper (pmid, authors, mesh, keywords, publication_types,"
-                " comments_corrections, authors_complete, source, raw_xml)"
-                " VALUES (:pmid, '[]', '[]', '[]', '[]', '[]', true, 'efetch', :raw)"
-            ),
-            [{"pmid": "19734903", "raw": online}, {"pmid": "1", "raw": undated}],
-        )
+    insert_papers(
+        engine, [{"pmid": "19734903", "raw_xml": online}, {"pmid": "1", "raw_xml": undated}]
+    )
     upgrade_database(engine)
     with engine.connect() as connection:
         dates = connection.execute(text("SELECT pmid, epub_date FROM paper ORDER BY pmid")).all()
@@ -260,20 +264,16 @@ def test_upgrade_folds_the_keys_of_undecomposed_letters_again(
     engine = make_engine(empty_url)
     upgrade_database(engine)
     ingest_file(engine, deck)
+    insert_papers(
+        engine,
+        [
+            {"pmid": "36603065", "authors": '["M\\u00f8llg\\u00e5rd K", "Beinlich FRM"]',
+             "first_author": "mllgard"},  # as the code before 0014 folded it
+            {"pmid": "16102523", "authors": '["Mihara M"]', "first_author": "mihara"},
+            {"pmid": "1", "authors": "[]", "first_author": None},
+        ],
+    )  # fmt: skip
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO paper (pmid, authors, first_author, mesh, keywords,"
-                " publication_types, comments_corrections, authors_complete, source)"
-                " VALUES (:pmid, :authors, :first, '[]', '[]', '[]', '[]', true, 'efetch')"
-            ),
-            [
-                {"pmid": "36603065", "authors": '["M\\u00f8llg\\u00e5rd K", "Beinlich FRM"]',
-                 "first": "mllgard"},  # as the code before 0014 folded it
-                {"pmid": "16102523", "authors": '["Mihara M"]', "first": "mihara"},
-                {"pmid": "1", "authors": "[]", "first": None},
-            ],
-        )  # fmt: skip
         connection.execute(
             text("UPDATE citation SET work_key = :old WHERE work_key = :new"),
             {"old": "mllgard|2023|84", "new": "mollgard|2023|84"},
