@@ -702,3 +702,19 @@ def test_a_journal_after_a_title_case_title_and_a_comma(
 ) -> None:
     parsed = parse_citation(written)
     assert (parsed.title, parsed.journal) == (title, journal)
+
+
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        # The year after the authors is not the title's when a later one is the source's.
+        ("Yu C., Ladu M. J. (2011). Introducing the apoE4 (E4FAD) model. Int. J. Alzheimers Dis."
+         " 2011, 810981.", "Introducing the apoE4 (E4FAD) model"),
+        # "Retrieved" is an access date's word only before a date.
+        ("Hollenbeck PJ. Products of endocytosis and autophagy are retrieved from axons by"
+         " retrograde transport. J Cell Biol. 1993;121:305–315.",
+         "Products of endocytosis and autophagy are retrieved from axons by retrograde transport"),
+    ],
+)  # fmt: skip
+def test_what_is_not_the_title_is_left_out_of_it(written: str, title: str) -> None:
+    assert parse_citation(written).title == title

@@ -124,6 +124,7 @@ _ARTICLE_NUMBER = re.compile(r"e[a-z]{0,3}\d+|\d{6,}|\d+[a-z]{2}\d+")
 _NLM_DATE = re.compile(rf"\s*(?:1[5-9]|20)\d{{2}}(?:\s+{_MONTH}[^;]{{0,12}})?;")
 _PROSE_END = re.compile(r"[a-z]{3,}[.?!]\s")
 _FIRST_SENTENCE = re.compile(r"([^.:;\d]{2,120}?)[.:]{1,2}\s+(?=\S)")
+_LEADING_YEAR = re.compile(r"^\(\s?(?:1[5-9]|20)\d{2}[a-z]?\s?\)[.,:]?\s*")
 # A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007",
 # "Sci. 10 Jun 2021";
 # or after the journal's name with no stop between, abbreviated with a stop or written out:
@@ -310,7 +311,9 @@ def parse_citation(text: str) -> ParsedCitation:
         if source.month is None and (month := _MONTH_BEFORE.search(before)):
             source = replace(source, month=month.group("month") or month.group("after_journal"))
             before = before[: month.start()]
-        title, journal = split_title_journal(before)
+        # The year in parentheses after the authors, when a later one is the source's
+        # ("Ladu M. J. (2011). Introducing … Int. J. Alzheimers Dis. 2011, 810981."): not title.
+        title, journal = split_title_journal(_LEADING_YEAR.sub("", before))
     pages = re.sub(r"\s+(?=e\d)", ".", source.pages) if source and source.pages else None
     first_page = last_page = article_number = None
     if pages and _ARTICLE_NUMBER.fullmatch(pages):

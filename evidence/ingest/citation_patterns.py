@@ -46,7 +46,10 @@ _PMCID = re.compile(r"\b(?:PubMedCentral\s+)?PMC(?:ID)?\s*:?\s*(?:PMC)*\s*(\d{3,
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NOISE = re.compile(
     r"\[(?:PubMed|Google Scholar|CrossRef|Cross Ref|PMC free article|Ref list|Europe PMC)\]"
-    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|Retrieved|cited)\b[^.\[\]]*"
+    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|cited)\b[^.\[\]]*"
+    # "retrieved November 17, 2011, from …", not a title's "retrieved from axons".
+    r"|\bRetrieved(?=\s+(?:on\s+)?(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+    r"[^.\[\]]*"
     r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]"
     r"|\[(?:J|M|C|D|R|N|P|S|Z|EB|DB|[JMC]/OL|EB/OL|DB/OL)\]",  # GB/T 7714 type codes: "[J]"
     re.IGNORECASE,
