@@ -718,3 +718,15 @@ def test_a_journal_after_a_title_case_title_and_a_comma(
 )  # fmt: skip
 def test_what_is_not_the_title_is_left_out_of_it(written: str, title: str) -> None:
     assert parse_citation(written).title == title
+
+
+def test_a_titles_cited_is_not_an_access_date() -> None:
+    parsed = parse_citation(
+        "Szucs D, Ioannidis JP. Sample size evolution: an evaluation of highly-cited studies"
+        " (1990-2012). Neuroimage. 2020;221:117164."
+    )
+    assert (
+        parsed.title == "Sample size evolution: an evaluation of highly-cited studies (1990-2012)"
+    )
+    accessed = parse_citation("WHO. Dementia. 2012. Accessed 6 October 2022. [cited 2019 Mar 4]")
+    assert (accessed.journal, accessed.year) == ("Dementia", 2012)  # the access date left out

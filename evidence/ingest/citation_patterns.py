@@ -46,10 +46,11 @@ _PMCID = re.compile(r"\b(?:PubMedCentral\s+)?PMC(?:ID)?\s*:?\s*(?:PMC)*\s*(\d{3,
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NOISE = re.compile(
     r"\[(?:PubMed|Google Scholar|CrossRef|Cross Ref|PMC free article|Ref list|Europe PMC)\]"
-    r"|\b(?:Available (?:from|at|online)|Accessed|Last accessed|cited)\b[^.\[\]]*"
-    # "retrieved November 17, 2011, from …", not a title's "retrieved from axons".
-    r"|\bRetrieved(?=\s+(?:on\s+)?(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
-    r"[^.\[\]]*"
+    r"|\bAvailable (?:from|at|online)\b[^.\[\]]*"
+    # An access date's words before its date ("Accessed 6 October 2022", "cited 2019 Mar 4",
+    # "retrieved November 17, 2011, from …"), not a title's ("highly-cited studies").
+    r"|\b(?:Accessed|Last accessed|cited|Retrieved)"
+    r"(?=\s*(?:on\s+)?:?\s*(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))[^.\[\]]*"
     r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]"
     r"|\[(?:J|M|C|D|R|N|P|S|Z|EB|DB|[JMC]/OL|EB/OL|DB/OL)\]",  # GB/T 7714 type codes: "[J]"
     re.IGNORECASE,
