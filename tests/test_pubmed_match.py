@@ -55,6 +55,21 @@ def test_the_e_pub_year_agrees_as_the_issues_does() -> None:
     assert compare(citation, online).fields["year"] == 1.0
 
 
+def test_electronic_pages_without_their_e_agree_when_both_ends_do() -> None:
+    """As verification reads them: "1452-1460" for "e1452-e1460"; "1452" alone may be
+    another article's page."""
+    landau = PubMedRecord(
+        pmid="29572360", authors=["Landau SM", "Horng A"], journal="Neurology",
+        iso_abbrev="Neurology", year=2018, volume="90", pages="e1452-e1460",
+        first_page="e1452", last_page="e1460",
+    )  # fmt: skip
+    ranged = parse_citation("Landau SM, Horng A. Neurology. 2018;90:1452-1460.")
+    assert compare(ranged, landau).fields["first_page"] == 1.0
+    assert decide(ranged, [landau]).status == "resolved"
+    alone = parse_citation("Landau SM, Horng A. Neurology. 2018;90:1452.")
+    assert compare(alone, landau).fields["first_page"] == 0.0
+
+
 def test_wrong_volume_still_resolves_and_names_the_volume() -> None:
     citation = parse_citation("1. Nakahara H, et al. Arthritis Rheum 2003; 8:1521–1529.")
     decision = decide(citation, [NAKAHARA, MIHARA])

@@ -63,7 +63,24 @@ def _volume_number(value: str) -> str:
 def _pages_equal(written: str | None, record: str | None) -> bool:
     if not written or not record:
         return False
-    return written.strip().lower().lstrip("0") == record.strip().lower().lstrip("0")
+    return _folded_page(written) == _folded_page(record)
+
+
+def _folded_page(page: str | None) -> str:
+    return re.sub(r"[\s_]", "", page or "").lower().lstrip("0")
+
+
+def e_pages_without_e(citation: ParsedCitation, record: PubMedRecord) -> bool:
+    """Tell whether the pages written are the record's electronic pages with their "e" left
+    out, at both ends ("1452-1460" for Neurology's "e1452-e1460", "1316-1325" for PNAS's
+    "E1316-E1325"). A first page alone says too little: a volume may hold page 1 and page e1,
+    two articles."""
+    first, last = _folded_page(citation.first_page), _folded_page(citation.last_page)
+    pubmed_first, pubmed_last = _folded_page(record.first_page), _folded_page(record.last_page)
+    if not (first and last and pubmed_first.startswith("e") and pubmed_last):
+        return False
+    without_e = [re.sub(r"^e(?=\d)", "", page) for page in (last, pubmed_first, pubmed_last)]
+    return (first, without_e[0]) == (without_e[1], without_e[2])
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,7 @@ def compare(citation: ParsedCitation, record: PubMedRecord) -> Match:
         fields["first_page"] = float(
             _pages_equal(written_page, record.first_page)
             or _pages_equal(written_page, record.elocation)
+            or e_pages_without_e(citation, record)
         )
     if fields["author"] == 0.0 and _misspelt_first_author(citation, record, fields):
         fields["author"], author_listed = MISSPELT_AUTHOR, True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from evidence.ingest.citation import ParsedCitation
 from evidence.ingest.citation_patterns import surname_of
 from evidence.pubmed.journal_match import cites_journal
-from evidence.pubmed.match import same_volume
+from evidence.pubmed.match import e_pages_without_e, same_volume
 from evidence.pubmed.names import forename_written_out, same_surname
 from evidence.pubmed.records import PubMedRecord
 
@@ -145,7 +145,7 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
         if eloc and written_first and not page_count and not found:
             return [FieldDifference("article_number", written_first, record.elocation or "")]
         return []
-    if _e_range_without_e(citation, record):
+    if e_pages_without_e(citation, record):
         return []  # "1452-1460" for Neurology's "e1452-e1460"
     differences = []
     if written_first and not written & {_page(record.first_page), _page(record.elocation)}:
@@ -161,14 +161,3 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
         if written_page != page or (written_extra and written_extra != extra):
             differences.append(FieldDifference("last_page", last, record.last_page))
     return differences
-
-
-def _e_range_without_e(citation: ParsedCitation, record: PubMedRecord) -> bool:
-    """Tell whether the pages written are the record's electronic pages with their "e" left
-    out, at both ends ("1452-1460" for "e1452-e1460", "1316-1325" for PNAS's "E1316-E1325").
-    A first page alone says too little: a volume may hold page 1 and page e1, two articles."""
-    first, last = _page(citation.first_page), _page(citation.last_page)
-    pubmed_first, pubmed_last = _page(record.first_page), _page(record.last_page)
-    if not (first and last and pubmed_first.startswith("e") and pubmed_last):
-        return False
-    return (first, _without_e(last)) == (_without_e(pubmed_first), _without_e(pubmed_last))
