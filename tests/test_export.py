@@ -162,6 +162,7 @@ def unescaped(text: str | None) -> str | None:
         ("IL-1β, TNF-α and Γ", r"IL-1$\beta$, TNF-$\alpha$ and $\Gamma$"),
         # LaTeX has no \omicron and no capitals that look Latin; ς is its \varsigma.
         ("λ-ο, Λ, Α, Ο, ς", r"$\lambda$-o, $\Lambda$, A, O, $\varsigma$"),
+        ("APOE ϵ4, ϑ, ϕ", r"APOE $\epsilon$4, $\vartheta$, $\phi$"),  # symbol forms
         ("Hashizume M et al，Int Rev Immunol", "Hashizume M et al,Int Rev Immunol"),
         ("naïve Ångström", r"na{\"\i}ve {\AA}ngstr{\"o}m"),
     ],
@@ -482,6 +483,7 @@ def test_medline_braced_greek_is_exported_as_the_letters() -> None:
     assert _title("A{beta} and TNF-{alpha} in {Delta}F508 mice.") == "Aβ and TNF-α in ΔF508 mice"
     # Unicode names λ "LAMDA": "{lambda}" was looked up by its name, and the export failed.
     assert _title("Phage {lambda} and {Lambda}.") == "Phage λ and Λ"
+    assert _title("Apolipoprotein E {varepsilon}4.") == "Apolipoprotein E ε4"
     assert _title("Sets {a, b} stay.") == "Sets {a, b} stay"
 
 

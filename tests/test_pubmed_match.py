@@ -125,6 +125,7 @@ def test_a_greek_letter_in_a_title_compares_as_its_name() -> None:
     assert comparable_title("Phage λ and Aβ(1-42)") == comparable_title(
         "phage lambda and Abeta 1 42"
     )
+    assert comparable_title("APOE ϵ4") == comparable_title("APOE ε4") == "apoe epsilon4"
 
 
 def test_a_title_spelling_out_greek_letters_names_the_paper_despite_a_wrong_page() -> None:

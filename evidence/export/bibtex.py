@@ -17,7 +17,7 @@ from bibtexparser.writer import BibtexFormat
 
 from evidence.export import MONTHS, ExportOptions, ExportWork, Policy, selected, work_notes
 from evidence.export.citekeys import given_initials, split_author
-from evidence.greek import CAPITAL, SMALL
+from evidence.greek import CAPITAL, SMALL, VARIANTS
 
 VERBATIM = frozenset({"doi", "url", "pmid", "pmcid"})  # identifiers: written byte for byte
 # LaTeX's accent commands for Unicode's combining marks (the second character after NFD).
@@ -43,7 +43,10 @@ SPECIALS.update(
      for letter, name in SMALL.items()}
 )  # fmt: skip
 # Letters LaTeX writes otherwise: APL's and Latin's alpha and epsilon, Cyrillic's o with a
-# diaeresis.
+# diaeresis, and the Greek letters' symbol forms (LaTeX's \vartheta, \varrho, \varpi; the
+# others as the letter).
+SPECIALS.update({variant: SPECIALS[letter] for variant, letter in VARIANTS.items()})
+SPECIALS.update({"ϑ": r"$\vartheta$", "ϱ": r"$\varrho$", "ϖ": r"$\varpi$"})
 SPECIALS.update({"⍺": r"$\alpha$", "ɛ": r"$\varepsilon$", "ɑ": r"$\alpha$", "ӧ": r"{\"o}"})
 # The Greek capitals LaTeX has commands for; the others look like Latin ones and are written so.
 LATEX_CAPITALS = frozenset(

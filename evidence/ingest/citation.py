@@ -128,14 +128,14 @@ _LEADING_YEAR = re.compile(r"^\(\s?(?:1[5-9]|20)\d{2}[a-z]?\s?\)[.,:]?\s*")
 # A month written just before the year: "Gene Therapy, August 1998; 5(8)", "Proc. • March 2007",
 # "Sci. 10 Jun 2021";
 # or after the journal's name with no stop between, abbreviated with a stop or written out:
-# "Arch Neurol Mar. 1999;56(3)" (not "Sci Mar 2000", the Scientia Marina).
+# "Nat Genet Feb. 2009;41(2)". Not "Mar.": marine journals end with it ("Sci Mar. 2004").
 _MONTH_AFTER_JOURNAL = (
-    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\."
+    r"(?:Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\."
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 _MONTH_BEFORE = re.compile(
     rf"(?:[,•.]\s*|^)(?:\d{{1,2}}\s+)?(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$"
-    rf"|\s(?P<after_journal>{_MONTH_AFTER_JOURNAL})\s*$"
+    rf"|(?<=[A-Za-z.])\s(?P<after_journal>{_MONTH_AFTER_JOURNAL})\s*$"
 )
 
 
@@ -208,16 +208,17 @@ def _with_source(source: _Source, found: re.Match[str]) -> _Source:
     )
 
 
-def _read_source_around(text: str, source: _Source) -> tuple[_Source, str]:
-    """Complete a bare "(2018)" from the volume and pages written next to it."""
+def _read_source_around(text: str, source: _Source) -> tuple[_Source, str, bool]:
+    """Complete a bare "(2018)" from the volume and pages written next to it; say whether they
+    were written before it, right after the journal (Nature's style)."""
     before = text[: source.start]
     if source.score > 1:
-        return source, before
+        return source, before, False
     if found := _LEADING_SOURCE.search(before):  # Nature: "Nat. Genet 47, 291-295 (2015)"
-        return _with_source(source, found), before[: found.start()]
+        return _with_source(source, found), before[: found.start()], True
     if found := _TRAILING_SOURCE.search(text, source.end):  # Harvard, APA: "(2018) ... 17:395"
-        return _with_source(source, found), text[source.end : found.start()].lstrip(" .,;:)")
-    return source, before
+        return _with_source(source, found), text[source.end : found.start()].lstrip(" .,;:)"), False
+    return source, before, False
 
 
 def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
@@ -259,33 +260,44 @@ _BRACKETED_NOTE = re.compile(
 )
 # "Science (80-. )" and "Science (1979)": reference managers' forms of Science (from its
 # CrossRef title, "Science (New York, N.Y.)" since 1979), not a source of their own.
-_SCIENCE_80 = re.compile(r"\bScience\s*\((?:80-\s*\.?\s*|1979)\)\.?")
+_SCIENCE_80 = re.compile(r"\bScience\s*\(80-\s*\.?\s*\)\.?")
+_SCIENCE_1979 = re.compile(r"\bScience\s*\(1979\)\.?")
 
 
-# An online-first date's words: "Epub 2018 Nov 12", "Published online April 6, 2020".
+# An online-first date's words before its date: "Epub 2018 Nov 12", "Published online April 6,
+# 2020", "[published online ahead of print May 9, 2016]" (not a title's "Published online first").
 _ONLINE_FIRST = re.compile(
-    r"\b(?:Epub(?: ahead of print)?|[Pp]ublished online(?: ahead of print)?"
-    r"|advance online publication)\b[,:]?"
+    rf"\b(?:Epub(?: ahead of print)?|[Pp]ublished online(?: ahead of print)?"
+    rf"|advance online publication)\b[,:]?(?=\s*(?:\d|{_MONTH}|$|[.;\])]))"
+)
+# The source's own year before an online-first date's words: right before them ("2016 Epub",
+# "2010 in press. Published online"), or followed by its volume or pages ("2020);267(11):3161").
+_SOURCE_YEAR_BEFORE = re.compile(
+    r"(?:1[5-9]|20)\d{2}[a-z]?(?:[\s.,;:(\[]*(?:in press[\s.,;:]*)?$|\)?\s*[;:]\s*\d)",
+    re.IGNORECASE,
 )
 
 
 def _without_online_first(text: str) -> str:
-    """Drop the words of an online-first date: alone, the date it gives is the source's
-    ("JAMA Neurol. Published online April 6, 2020."); after the source's own year, the date
-    goes too, to the next stop or to the end of its brackets ("Ann Neurol. 2016 Epub July 11,
-    2016.", "Neurobiol Aging. 2009 doi: …, (published online 25 August 2009)")."""
+    """Drop the words of an online-first date. Alone, the date they give is the source's ("JAMA
+    Neurol. Published online April 6, 2020."). Right after the source's own year, the date goes
+    too, to the next stop ("Ann Neurol. 2016 Epub July 11, 2016."). In brackets, the brackets go,
+    and the date with them when a year follows them."""
     found = _ONLINE_FIRST.search(text)
     if found is None:
         return text
-    if _YEAR.search(text, 0, found.start()) is None:
-        return text[: found.start()] + text[found.end() :]
-    opened = re.search(r"[(\[]\s*$", text[: found.start()])
-    if opened:
+    before = text[: found.start()]
+    if opened := re.search(r"[(\[]\s*$", before):
         close = text.find(")" if opened.group().startswith("(") else "]", found.end())
         if close >= 0:
-            return text[: opened.start()] + text[close + 1 :]
+            inside, after = text[found.end() : close], text[close + 1 :]
+            dated = _YEAR.search(after) or _SOURCE_YEAR_BEFORE.search(before[: opened.start()])
+            kept = "" if dated else f". {inside.strip()}."
+            return before[: opened.start()] + kept + after
+    if _SOURCE_YEAR_BEFORE.search(before) is None:
+        return before + text[found.end() :]
     stop = re.compile(r"\.(?:\s|$)").search(text, found.end())
-    return text[: found.start()] + (text[stop.start() :] if stop else "")
+    return before + (text[stop.start() :] if stop else "")
 
 
 def _without_notes(text: str) -> str:
@@ -294,7 +306,10 @@ def _without_notes(text: str) -> str:
     text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
     text = _without_online_first(text)
     text = re.sub(r"\.(?:\s*\.)+", ".", text)
-    return _SCIENCE_80.sub("Science.", text)
+    text = _SCIENCE_80.sub("Science.", text)
+    if (science := _SCIENCE_1979.search(text)) and _YEAR.search(_SCIENCE_1979.sub(" ", text)):
+        text = text[: science.start()] + "Science." + text[science.end() :]  # another year's
+    return text
 
 
 def parse_citation(text: str) -> ParsedCitation:
@@ -307,13 +322,15 @@ def parse_citation(text: str) -> ParsedCitation:
     if source is None:
         title, journal = (rest.strip(" .\"'") or None), None
     else:
-        source, before = _read_source_around(rest, source)
+        source, before, nature_style = _read_source_around(rest, source)
         if source.month is None and (month := _MONTH_BEFORE.search(before)):
             source = replace(source, month=month.group("month") or month.group("after_journal"))
             before = before[: month.start()]
         # The year in parentheses after the authors, when a later one is the source's
         # ("Ladu M. J. (2011). Introducing … Int. J. Alzheimers Dis. 2011, 810981."): not title.
-        title, journal = split_title_journal(_LEADING_YEAR.sub("", before))
+        title, journal = split_title_journal(
+            _LEADING_YEAR.sub("", before), journal_after_comma=nature_style
+        )
     pages = re.sub(r"\s+(?=e\d)", ".", source.pages) if source and source.pages else None
     first_page = last_page = article_number = None
     if pages and _ARTICLE_NUMBER.fullmatch(pages):

@@ -49,8 +49,8 @@ _NOISE = re.compile(
     r"|\bAvailable (?:from|at|online)\b[^.\[\]]*"
     # An access date's words before its date ("Accessed 6 October 2022", "cited 2019 Mar 4",
     # "retrieved November 17, 2011, from …"), not a title's ("highly-cited studies").
-    r"|\b(?:Accessed|Last accessed|cited|Retrieved)"
-    r"(?=\s*(?:on\s+)?:?\s*(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))[^.\[\]]*"
+    r"|\b(?:Accessed|Last accessed|cited|Retrieved)(?=(?:\s*(?:date|at|online|on)\b)*\s*:?\s*"
+    r"(?:\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))[^.\[\]]*"
     r"|\[(?:Epub ahead of print|cited[^\]]*|Available[^\]]*)\]"
     r"|\[(?:J|M|C|D|R|N|P|S|Z|EB|DB|[JMC]/OL|EB/OL|DB/OL)\]",  # GB/T 7714 type codes: "[J]"
     re.IGNORECASE,
@@ -158,7 +158,7 @@ _INITIALS = r"(?:[A-Z]{1,4}|[A-Z](?:-[A-Z]){1,2}|[A-Z]\.(?:\s?-?[A-Z]\.){0,3})"
 _SPACED_INITIALS = r"[A-Z]\.(?:\s-?[A-Z]\.){1,3}(?=\s*(?:[,;&]|and\s|\(\s?\d{4}))"
 _SUFFIX = r"(?:Jr|Sr|II|III|IV|2nd|3rd)\.?"
 # "Lansbury PT., Jr" and "Lansbury P T., Jr": a suffix after the initials' stop and a comma.
-_SUFFIX_AFTER_COMMA = r"\.?,\s*(?:Jr|Sr)\.?"
+_SUFFIX_AFTER_COMMA = r"\.?,\s*(?:Jr|Sr)\.?(?!\s+[A-Z]{1,3},)"  # not an author "Jr RL,"
 _VANCOUVER_NAME = (
     rf"(?:{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_SPACED_INITIALS}"
     rf"|{_SURNAME}(?:\s+{_SURNAME}){{0,3}}\s+{_INITIALS}(?:\s+{_INITIALS})?"
@@ -169,7 +169,7 @@ _VANCOUVER_NAME = (
 VANCOUVER_AUTHORS = re.compile(
     rf"^{_VANCOUVER_NAME}(?:\s*,\s*{_VANCOUVER_NAME})*"
     rf"(?:\s*,?\s*(?:and|&)\s+{_VANCOUVER_NAME})?"
-    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\s?\d{4})|(?<=, Jr|, Sr)(?=\s))"
+    r"\s*(?:[.:;,](?=\s|$|\")|(?<=\.)(?=\s|$)|(?=\(\s?\d{4})|(?<=, Jr|, Sr)(?=\s(?![A-Z]{1,3},)))"
 )
 _GIVEN = r"(?:[A-Z]\.(?:\s?-?[A-Z]\.){0,3}|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 _FORWARD_NAME = rf"{_GIVEN}(?:\s+{_GIVEN}){{0,3}}\s+(?:(?:{_PARTICLE})\s+)?{UPPER}[\w'\-]+"

@@ -65,8 +65,12 @@ def _journal_tail(piece: str) -> int:
     return offsets[at] + len(tokens[at]) - len(tokens[at].lstrip("."))
 
 
-def split_title_journal(text: str) -> tuple[str | None, str | None]:
-    """Split the words before the year into title and journal (the last sentence)."""
+def split_title_journal(
+    text: str, *, journal_after_comma: bool = False
+) -> tuple[str | None, str | None]:
+    """Split the words before the year into title and journal (the last sentence);
+    `journal_after_comma`: in Nature's style, volume and pages right after the journal, which
+    may follow a title in title case after a comma alone (_JOURNAL_AFTER_COMMA)."""
     text = text.strip(" ,;:(")
     if not text:
         return None, None
@@ -98,7 +102,8 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
         start = comma.start(1)
     elif journal_at == len(starts) - 1:
         tail = _journal_tail(text[start:])
-        if tail == 0 and journal_at == 0 and (comma := _JOURNAL_AFTER_COMMA.search(text)):
+        comma = _JOURNAL_AFTER_COMMA.search(text) if journal_after_comma else None
+        if tail == 0 and journal_at == 0 and comma and _balanced(text[: comma.start(1)]):
             tail = comma.start(1)  # "PET Imaging of Tau Deposition in the Aging Brain, Neuron"
         start += tail
     journal = text[start:].strip(" ,;:\"'")
@@ -106,3 +111,8 @@ def split_title_journal(text: str) -> tuple[str | None, str | None]:
         journal = journal.rstrip(".")
     title = text[:start].strip(" .,;:\"'")
     return title or None, journal or None
+
+
+def _balanced(text: str) -> bool:
+    """Tell whether every parenthesis opened in the text is closed ("(Hafner, New York" is not)."""
+    return text.count("(") == text.count(")")

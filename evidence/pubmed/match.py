@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from evidence.greek import SMALL
+from evidence.greek import SMALL, VARIANTS
 from evidence.ingest.citation import ParsedCitation
 from evidence.ingest.citation_patterns import surname_of
 from evidence.pubmed.journal_match import cites_journal
@@ -47,6 +47,7 @@ def comparable_title(title: str) -> str:
 
 
 _GREEK = {letter: name for letter, name in SMALL.items() if name != "final sigma"}
+_GREEK |= {variant: _GREEK[letter] for variant, letter in VARIANTS.items()}
 
 
 def same_volume(written: str, pubmed: str) -> bool:
