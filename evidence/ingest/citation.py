@@ -26,7 +26,9 @@ from evidence.ingest.citation_patterns import (
     ET_AL,
     FORWARD_AUTHORS,
     FORWARD_CONTINUES,
+    MONTH,
     VANCOUVER_AUTHORS,
+    YEAR,
     ascii_letters,
     clean_text,
     expand_pages,
@@ -36,6 +38,7 @@ from evidence.ingest.citation_patterns import (
     split_authors,
     strip_label,
 )
+from evidence.ingest.reference_notes import without_notes
 from evidence.ingest.title_journal import split_title_journal
 
 __all__ = ["ParsedCitation", "parse_citation", "work_key"]
@@ -81,13 +84,8 @@ class _Source:
 
 
 _D = f"[{DASH}]"
-_YEAR = re.compile(rf"(?<![{DASH}\w/])(?<!\d\.)((?:1[5-9]|20)\d{{2}})[a-z]?(?!\w|\s?{_D}\s?\d)")
-_MONTH = (
-    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-    r"|Spring|Summer|Autumn|Fall|Winter)"
-)
 _DATE_TAIL = re.compile(
-    rf"\s*,?\s+(?P<month>{_MONTH}(?:\s?[{DASH}/]\s?{_MONTH})?)"
+    rf"\s*,?\s+(?P<month>{MONTH}(?:\s?[{DASH}/]\s?{MONTH})?)"
     rf"(?:\s+\d{{1,2}}(?:\s?{_D}\s?\d{{1,2}})?)?(?![\w])"
 )
 _DATE_BEFORE = re.compile(r"(?:1[5-9]|20)\d{2}[^;\d]{0,12};\s*$")
@@ -100,7 +98,7 @@ _RANGE = rf"{_PAGE}\s?{_D}\s?{_PAGE}"
 _PAGES_ONLY = re.compile(rf"(?P<pages>{_RANGE})(?![\w(]|\s?:)")
 # A volume, or a volume range before a colon ("84-86: 447-453"); not a repeated date ("2018 Nov").
 _VOLUME = re.compile(
-    rf"(?P<volume>\d{{1,5}}[A-Za-z]?(?:{_D}\d{{1,5}}(?=\s?:))?)(?!\w|\s?{_D}\s?\d|\s+{_MONTH})"
+    rf"(?P<volume>\d{{1,5}}[A-Za-z]?(?:{_D}\d{{1,5}}(?=\s?:))?)(?!\w|\s?{_D}\s?\d|\s+{MONTH})"
 )
 _SUPPLEMENT = re.compile(
     r"\s*(?P<supplement>(?:Suppl(?:ement)?|Supp)\.?(?:\s?[A-Z]?\d{1,3}\b|\s[A-Z]\b)?)",
@@ -121,7 +119,7 @@ _TRAILING_SOURCE = re.compile(rf"(?<=[\w.)])[,.]?\s+{_BLOCK}(?![\w])")
 # USA106, 4012–4017" (not "J. Neurosci l6", an OCR'd 16).
 _LEADING_SOURCE = re.compile(rf"(?:(?<=[\s.])|(?<=[A-Za-z]{{3}})){_BLOCK}[\s.,;(]*$")
 _ARTICLE_NUMBER = re.compile(r"e[a-z]{0,3}\d+|\d{6,}|\d+[a-z]{2}\d+")
-_NLM_DATE = re.compile(rf"\s*(?:1[5-9]|20)\d{{2}}(?:\s+{_MONTH}[^;]{{0,12}})?;")
+_NLM_DATE = re.compile(rf"\s*(?:1[5-9]|20)\d{{2}}(?:\s+{MONTH}[^;]{{0,12}})?;")
 _PROSE_END = re.compile(r"[a-z]{3,}[.?!]\s")
 _FIRST_SENTENCE = re.compile(r"([^.:;\d]{2,120}?)[.:]{1,2}\s+(?=\S)")
 _LEADING_YEAR = re.compile(r"^\(\s?(?:1[5-9]|20)\d{2}[a-z]?\s?\)[.,:]?\s*")
@@ -134,7 +132,7 @@ _MONTH_AFTER_JOURNAL = (
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 _MONTH_BEFORE = re.compile(
-    rf"(?:[,•.]\s*|^)(?:\d{{1,2}}\s+)?(?P<month>{_MONTH})(?:\s+\d{{1,2}})?,?\s*$"
+    rf"(?:[,•.]\s*|^)(?:\d{{1,2}}\s+)?(?P<month>{MONTH})(?:\s+\d{{1,2}})?,?\s*$"
     rf"|(?<=[A-Za-z.])\s(?P<after_journal>{_MONTH_AFTER_JOURNAL})\s*$"
 )
 
@@ -176,7 +174,7 @@ def _find_source(text: str) -> _Source | None:
     the later one (the same year again: "(2016). Title. Database (Oxford), 2016.")."""
     best: _Source | None = None
     best_bracketed = False
-    for year in _YEAR.finditer(text):
+    for year in YEAR.finditer(text):
         if _DATE_BEFORE.search(text, max(0, year.start() - 24), year.start()):
             continue  # "2019 Jan 2; 2019 Jan 2": a second (online) date, not the source
         source = _read_source(text, year)
@@ -248,74 +246,10 @@ def _split_authors_off(text: str) -> tuple[list[tuple[str, str]], bool, str]:
     return [], False, text
 
 
-# Notes a reference carries beside its source, each with a source of its own that is not the
-# paper's: PubMed's "Erratum in: Science 2002;297:2209." after it, a "[published correction
-# appears in JAMA. 2011;305(11):1096]" inside it.
-_TRAILING_NOTE = re.compile(
-    r"\s*(?:Erratum|Retraction|Comment|Update|Expression of concern)s? in:.*$", re.IGNORECASE
-)
-_BRACKETED_NOTE = re.compile(
-    r"\s*\[(?:published (?:correction|erratum)|erratum|correction|retracted|retraction)[^\]]*\]",
-    re.IGNORECASE,
-)
-# "Science (80-. )" and "Science (1979)": reference managers' forms of Science (from its
-# CrossRef title, "Science (New York, N.Y.)" since 1979), not a source of their own.
-_SCIENCE_80 = re.compile(r"\bScience\s*\(80-\s*\.?\s*\)\.?")
-_SCIENCE_1979 = re.compile(r"\bScience\s*\(1979\)\.?")
-
-
-# An online-first date's words before its date: "Epub 2018 Nov 12", "Published online April 6,
-# 2020", "[published online ahead of print May 9, 2016]" (not a title's "Published online first").
-_ONLINE_FIRST = re.compile(
-    rf"\b(?:Epub(?: ahead of print)?|[Pp]ublished online(?: ahead of print)?"
-    rf"|advance online publication)\b[,:]?(?=\s*(?:\d|{_MONTH}|$|[.;\])]))"
-)
-# The source's own year before an online-first date's words: right before them ("2016 Epub",
-# "2010 in press. Published online"), or followed by its volume or pages ("2020);267(11):3161").
-_SOURCE_YEAR_BEFORE = re.compile(
-    r"(?:1[5-9]|20)\d{2}[a-z]?(?:[\s.,;:(\[]*(?:in press[\s.,;:]*)?$|\)?\s*[;:]\s*\d)",
-    re.IGNORECASE,
-)
-
-
-def _without_online_first(text: str) -> str:
-    """Drop the words of an online-first date. Alone, the date they give is the source's ("JAMA
-    Neurol. Published online April 6, 2020."). Right after the source's own year, the date goes
-    too, to the next stop ("Ann Neurol. 2016 Epub July 11, 2016."). In brackets, the brackets go,
-    and the date with them when a year follows them."""
-    found = _ONLINE_FIRST.search(text)
-    if found is None:
-        return text
-    before = text[: found.start()]
-    if opened := re.search(r"[(\[]\s*$", before):
-        close = text.find(")" if opened.group().startswith("(") else "]", found.end())
-        if close >= 0:
-            inside, after = text[found.end() : close], text[close + 1 :]
-            dated = _YEAR.search(after) or _SOURCE_YEAR_BEFORE.search(before[: opened.start()])
-            kept = "" if dated else f". {inside.strip()}."
-            return before[: opened.start()] + kept + after
-    if _SOURCE_YEAR_BEFORE.search(before) is None:
-        return before + text[found.end() :]
-    stop = re.compile(r"\.(?:\s|$)").search(text, found.end())
-    return before + (text[stop.start() :] if stop else "")
-
-
-def _without_notes(text: str) -> str:
-    """Drop the notes of errata and corrections, and a reference manager's "Science (80-. )"
-    or "Science (1979)"."""
-    text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
-    text = _without_online_first(text)
-    text = re.sub(r"\.(?:\s*\.)+", ".", text)
-    text = _SCIENCE_80.sub("Science.", text)
-    if (science := _SCIENCE_1979.search(text)) and _YEAR.search(_SCIENCE_1979.sub(" ", text)):
-        text = text[: science.start()] + "Science." + text[science.end() :]  # another year's
-    return text
-
-
 def parse_citation(text: str) -> ParsedCitation:
     """Parse one reference string; never raises."""
     body, doi, pmid, pmcid = extract_identifiers(normalise_text(text))
-    body = _without_notes(strip_label(clean_text(body)))
+    body = without_notes(strip_label(clean_text(body)))
     names, et_al, rest = _split_authors_off(body)
     rest = rest.strip(" .,;:")
     source = _find_source(rest)

@@ -30,6 +30,13 @@ _ORG_WORDS = re.compile(
 )
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 
+# A year a reference gives ("2005", "2010b"), not a page range's end or a DOI's part.
+YEAR = re.compile(rf"(?<![{DASH}\w/])(?<!\d\.)((?:1[5-9]|20)\d{{2}})[a-z]?(?!\w|\s?[{DASH}]\s?\d)")
+MONTH = (
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"|Spring|Summer|Autumn|Fall|Winter)"
+)
+
 # "1. ", "[12]", "(3)", "4)", and "32-" when a Vancouver name follows ("32-Sharma D, ...").
 _LABEL = re.compile(
     r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|(?<!\d)\d{1,3}\s*[.)](?!\d)"
