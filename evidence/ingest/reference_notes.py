@@ -40,6 +40,9 @@ _SOURCE_YEAR_BEFORE = re.compile(
 )
 
 
+_STOP = re.compile(r"\.(?:\s|$)")
+
+
 def _without_online_first(text: str) -> str:
     """Drop the words of an online-first date. Alone, the date they give is the source's ("JAMA
     Neurol. Published online April 6, 2020."). Right after the source's own year, the date goes
@@ -58,13 +61,14 @@ def _without_online_first(text: str) -> str:
             return before[: opened.start()] + kept + after
     if _SOURCE_YEAR_BEFORE.search(before) is None:
         return before + text[found.end() :]
-    stop = re.compile(r"\.(?:\s|$)").search(text, found.end())
+    stop = _STOP.search(text, found.end())
     return before + (text[stop.start() :] if stop else "")
 
 
 def without_notes(text: str) -> str:
-    """Drop the notes of errata and corrections, and a reference manager's "Science (80-. )"
-    or "Science (1979)"."""
+    """Drop the notes of errata and corrections, an online-first date's words (and the date,
+    where the source gives its own), and a reference manager's "Science (80-. )" or "Science
+    (1979)"."""
     text = _BRACKETED_NOTE.sub(".", _TRAILING_NOTE.sub("", text))  # it stood where a stop does
     text = _without_online_first(text)
     text = re.sub(r"\.(?:\s*\.)+", ".", text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from evidence.ingest.citation import ParsedCitation
+from evidence.ingest.citation_patterns import MONTH
 from evidence.ingest.language import count_cjk
 
 NOT_IN_PUBMED = "not_in_pubmed"  # a resolution's status for a reference of one of these kinds
@@ -32,7 +33,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("web_page", re.compile(r"https?://(?!(?:dx\.)?doi\.org)|\bwww\.|accessed\s", re.IGNORECASE)),
 ]
 # A month read as a journal: "retrieved November 17, 2011" gives "November", volume 17, page 2011.
-_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?$", re.IGNORECASE)
+_MONTH = re.compile(rf"{MONTH}$", re.IGNORECASE)
 
 
 def classify_reference(citation: ParsedCitation) -> str | None:

@@ -80,8 +80,12 @@ def e_pages_without_e(citation: ParsedCitation, record: PubMedRecord) -> bool:
     pubmed_first, pubmed_last = _folded_page(record.first_page), _folded_page(record.last_page)
     if not (first and last and pubmed_first.startswith("e") and pubmed_last):
         return False
-    without_e = [re.sub(r"^e(?=\d)", "", page) for page in (last, pubmed_first, pubmed_last)]
-    return (first, without_e[0]) == (without_e[1], without_e[2])
+    return (first, without_e(last)) == (without_e(pubmed_first), without_e(pubmed_last))
+
+
+def without_e(page: str) -> str:
+    """An electronic page's number without its "e" ("e1452" -> "1452"; "s4" stays "s4")."""
+    return re.sub(r"^e(?=\d)", "", page)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from evidence.ingest.citation import ParsedCitation
 from evidence.ingest.citation_patterns import surname_of
 from evidence.pubmed.journal_match import cites_journal
-from evidence.pubmed.match import e_pages_without_e, same_volume
+from evidence.pubmed.match import e_pages_without_e, same_volume, without_e
 from evidence.pubmed.names import forename_written_out, same_surname
 from evidence.pubmed.records import PubMedRecord
 
@@ -35,11 +35,6 @@ def _page(value: str | None) -> str:
         return ""
     folded = re.sub(r"[\s_]", "", value).lower().lstrip("0") or "0"
     return re.sub(r"^([a-z]+)0+(?=\d)", r"\1", folded)
-
-
-def _without_e(page: str) -> str:
-    """An electronic page's number without its "e" ("e1452" -> "1452"; "s4" stays "s4")."""
-    return re.sub(r"^e(?=\d)", "", page)
 
 
 def _last_page(value: str | None) -> tuple[str, str]:
@@ -141,7 +136,7 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
         # and its number written without the "e" ("93621" for "e93621") is the same.
         page_count = citation.first_page == "1" and not citation.article_number
         eloc = _page(record.elocation)
-        found = eloc in written or _without_e(eloc) in {_without_e(page) for page in written}
+        found = without_e(eloc) in {without_e(page) for page in written}
         if eloc and written_first and not page_count and not found:
             return [FieldDifference("article_number", written_first, record.elocation or "")]
         return []
@@ -157,7 +152,7 @@ def _page_differences(citation: ParsedCitation, record: PubMedRecord) -> list[Fi
             _last_page(record.last_page),
         )
         if _page(record.first_page).startswith("e"):  # e-pages: "1460" for "e1460" is the page
-            written_page, page = _without_e(written_page), _without_e(page)
+            written_page, page = without_e(written_page), without_e(page)
         if written_page != page or (written_extra and written_extra != extra):
             differences.append(FieldDifference("last_page", last, record.last_page))
     return differences
